@@ -1,0 +1,20 @@
+/**
+ * Three tiers, each runnable alone: `npm run test:unit`, `test:integration` (DynamoDB Local), `test:infra`
+ * (serverless package). middy 6 ships ES modules only, so ts-jest also compiles it to CommonJS.
+ */
+const transform = {
+  '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true }, diagnostics: false }],
+};
+const common = {
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'], setupFiles: ['<rootDir>/tests/unit/env.ts'], setupFilesAfterEnv: ['<rootDir>/tests/support/matchers.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'], setupFiles: ['<rootDir>/tests/integration/env.ts'] },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/tests/infra/**/*.test.ts'] },
+  ],
+};

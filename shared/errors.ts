@@ -1,0 +1,98 @@
+/** Named errors and the one place that turns any thrown error into an HTTP status and a safe message. */
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequest extends HttpError {
+  constructor(message: string) {
+    super(400, message);
+  }
+}
+
+export class Unauthorized extends HttpError {
+  constructor(message = 'Unauthorized') {
+    super(401, message);
+  }
+}
+
+export class NotFound extends HttpError {
+  constructor(message: string) {
+    super(404, message);
+  }
+}
+
+export class Conflict extends HttpError {
+  constructor(message: string) {
+    super(409, message);
+  }
+}
+
+export class ServiceUnavailable extends HttpError {
+  constructor(message = 'The service is busy or its database is unreachable; try again shortly') {
+    super(503, message);
+  }
+}
+
+/** AWS error names that mean "the database is busy or out of reach": worth retrying later, not a bug. */
+const UNAVAILABLE_AWS_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ResourceNotFoundException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+/** Node network error codes for a database that cannot be reached. */
+const UNAVAILABLE_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
+
+export interface ErrorResponse {
+  statusCode: number;
+  message: string;
+}
+
+function isUnavailable(error: Error & { code?: unknown; $metadata?: unknown }): boolean {
+  if (UNAVAILABLE_AWS_ERRORS.has(error.name)) return true;
+  if (typeof error.code === 'string' && UNAVAILABLE_NETWORK_CODES.has(error.code)) return true;
+  return false;
+}
+
+/**
+ * Maps a thrown value to the status and message a client may see. Only our own errors and client errors
+ * (status < 500) keep their message; anything unexpected becomes a generic 500 without internals.
+ */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof HttpError) {
+    return { statusCode: error.statusCode, message: error.message };
+  }
+  if (error instanceof Error) {
+    if (isUnavailable(error)) {
+      return { statusCode: 503, message: new ServiceUnavailable().message };
+    }
+    // Errors raised by middy middlewares (http-errors style) carry a status; expose only client errors.
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { statusCode: status, message: error.message };
+    }
+  }
+  return { statusCode: 500, message: 'Internal server error' };
+}

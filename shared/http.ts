@@ -1,0 +1,67 @@
+/**
+ * The middy stack every HTTP handler gets: one JSON log line per request, CORS on every response (errors too),
+ * and every thrown error turned into a JSON `{"message"}` with its status, never a stack trace or a 502.
+ */
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { config } from './config';
+import { toErrorResponse } from './errors';
+import { logger } from './logger';
+
+export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}
+
+type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
+
+/** Turns any error into a JSON response; registered last, so its onError runs first. */
+function jsonErrors(): Middleware {
+  return {
+    onError: async (request) => {
+      const { statusCode, message } = toErrorResponse(request.error);
+      if (statusCode >= 500) logger.error('Request failed', { error: request.error ?? undefined });
+      request.response = json(statusCode, { message });
+    },
+  };
+}
+
+/** One structured line per request: route, status, duration and request ids. Never headers or bodies. */
+function requestLog(route: string): Middleware {
+  // Keyed by event: serverless-offline may run several invocations of one handler at once.
+  const started = new WeakMap<object, number>();
+  const write = (request: Parameters<NonNullable<Middleware['after']>>[0]) => {
+    const start = started.get(request.event) ?? performance.now();
+    logger.info('request', {
+      route,
+      status: request.response?.statusCode,
+      durationMs: Math.round((performance.now() - start) * 1000) / 1000,
+      requestId: request.context.awsRequestId,
+      apiRequestId: request.event.requestContext?.requestId,
+    });
+  };
+  return {
+    before: (request) => {
+      started.set(request.event, performance.now());
+    },
+    after: write,
+    onError: write,
+  };
+}
+
+/** Wraps a route handler in the shared stack; `route` names it in the logs, e.g. `GET /mysfits`. */
+export function httpHandler(route: string, handler: HttpHandler) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(requestLog(route))
+    .use(httpCors({ origin: config.corsOrigin }))
+    .use(httpHeaderNormalizer())
+    .use(jsonErrors())
+    .handler(handler);
+}

@@ -1,0 +1,55 @@
+/** Shared fixtures: the sample events in events/ and a typed Lambda context. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+
+export type FunctionName = 'listMysfits' | 'getMysfit' | 'likeMysfit' | 'unlikeMysfit' | 'adoptMysfit' | 'getMe';
+
+/** A fresh copy of events/<name>.json, the event `serverless invoke local` uses. */
+export function sampleEvent(name: FunctionName): APIGatewayProxyEvent {
+  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'events', `${name}.json`), 'utf8')) as APIGatewayProxyEvent;
+}
+
+export interface EventChanges {
+  pathParameters?: Record<string, string> | null;
+  queryStringParameters?: Record<string, string> | null;
+  /** Replaces the authorizer claims; null removes the authorizer entirely. */
+  claims?: Record<string, string> | null;
+}
+
+export function eventFor(name: FunctionName, changes: EventChanges = {}): APIGatewayProxyEvent {
+  const event = sampleEvent(name);
+  if (changes.pathParameters !== undefined) event.pathParameters = changes.pathParameters;
+  if (changes.queryStringParameters !== undefined) {
+    event.queryStringParameters = changes.queryStringParameters;
+    event.multiValueQueryStringParameters = changes.queryStringParameters
+      ? Object.fromEntries(Object.entries(changes.queryStringParameters).map(([k, v]) => [k, [v]]))
+      : null;
+  }
+  if (changes.claims === null) delete (event.requestContext as { authorizer?: unknown }).authorizer;
+  else if (changes.claims) event.requestContext.authorizer = { claims: changes.claims };
+  return event;
+}
+
+export const context: Context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'mysfits-test',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:mysfits-test',
+  memoryLimitInMB: '256',
+  awsRequestId: '00000000-0000-4000-8000-000000000000',
+  logGroupName: '/aws/lambda/mysfits-test',
+  logStreamName: '2026/11/27/[$LATEST]0000',
+  getRemainingTimeInMillis: () => 10_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+
+export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Invokes a handler and parses its JSON body. */
+export async function invoke(handler: Handler, event: APIGatewayProxyEvent) {
+  const response = await handler(event, context);
+  return { ...response, json: JSON.parse(response.body) as Record<string, unknown> };
+}
