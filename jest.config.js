@@ -13,8 +13,22 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'], setupFiles: ['<rootDir>/tests/unit/env.ts'], setupFilesAfterEnv: ['<rootDir>/tests/support/matchers.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'], setupFiles: ['<rootDir>/tests/integration/env.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/unit/env.ts'],
+      setupFilesAfterEnv: ['<rootDir>/tests/support/matchers.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/integration/globalSetup.ts',
+      globalTeardown: '<rootDir>/tests/integration/globalTeardown.ts',
+      setupFiles: ['<rootDir>/tests/integration/env.ts'],
+      testTimeout: 30_000,
+    },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/tests/infra/**/*.test.ts'] },
   ],
 };

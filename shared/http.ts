@@ -50,6 +50,7 @@ function requestLog(route: string): Middleware {
   return {
     before: (request) => {
       started.set(request.event, performance.now());
+      logger.addContext(request.context); // function name, version, cold start
     },
     after: write,
     onError: write,

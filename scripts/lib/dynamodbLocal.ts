@@ -78,7 +78,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     await Promise.race([waitUntilServing(endpoint, child, 30_000), spawnError]);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${output}`);
+    throw new Error(`${(error as Error).message}\n${output}`, { cause: error });
   }
   return {
     endpoint,

@@ -26,6 +26,8 @@ const CFN_SCHEMA = yaml.DEFAULT_SCHEMA.extend(
 export const PROJECT_ROOT = join(__dirname, '..', '..');
 
 export interface ServerlessConfig {
+  service: string;
+  params: Record<string, Record<string, unknown>>;
   functions: Record<string, { handler: string; events?: Array<Record<string, unknown>> }>;
   resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 }
@@ -36,4 +38,22 @@ export function loadServerlessConfig(params: Record<string, string> = {}): Serve
     (match, name: string) => params[name] ?? match,
   );
   return yaml.load(text, { schema: CFN_SCHEMA }) as ServerlessConfig;
+}
+
+/**
+ * The stage's parameters as serverless.yml defines them (its `default` block overlaid by the stage's own), with
+ * `${self:service}` and `${sls:stage}` resolved. Other variables (such as `${env:...}`) are left as written.
+ */
+export function stageParams(stage: string): Record<string, unknown> {
+  const config = loadServerlessConfig();
+  const merged = { ...config.params.default, ...config.params[stage] };
+  const resolve = (value: unknown): unknown =>
+    typeof value === 'string' ? value.replaceAll('${self:service}', config.service).replaceAll('${sls:stage}', stage) : value;
+  return Object.fromEntries(Object.entries(merged).map(([name, value]) => [name, resolve(value)]));
+}
+
+/** The table names of a stage, as its parameters give them. */
+export function stageTableNames(stage: string): { mysfitsTableName: string; activityTableName: string } {
+  const params = stageParams(stage);
+  return { mysfitsTableName: String(params.mysfitsTableName), activityTableName: String(params.activityTableName) };
 }
