@@ -5,6 +5,7 @@
  * on every package, so `resources.extensions` cannot reach it; this sets the deployment's StageDescription.
  */
 class ApiStageSettings {
+  /** @param {any} serverless the Serverless instance */
   constructor(serverless) {
     this.serverless = serverless;
     this.hooks = { 'before:package:finalize': () => this.applyThrottle() };

@@ -14,13 +14,10 @@ export interface TableNames {
 
 /** CreateTable inputs for every AWS::DynamoDB::Table in serverless.yml (local-only settings such as PITR dropped). */
 export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
-  const { resources } = loadServerlessConfig({ ...names });
+  const { resources } = loadServerlessConfig('local', { ...names });
   return Object.values(resources.Resources)
     .filter((resource) => resource.Type === 'AWS::DynamoDB::Table')
     .map(({ Properties: p }) => {
-      if (typeof p.TableName !== 'string' || p.TableName.includes('${')) {
-        throw new Error(`serverless.yml: a table name is not a stage parameter we know: ${String(p.TableName)}`);
-      }
       return {
         TableName: p.TableName,
         BillingMode: p.BillingMode,

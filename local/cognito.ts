@@ -1,0 +1,86 @@
+/**
+ * cognito-local, run in-process on 127.0.0.1 with two additions the project needs: every code it would email is
+ * put in the local mailbox, and ResendConfirmationCode (which cognito-local lacks) is implemented.
+ * Built from cognito-local's own parts, as its createDefaultServer does; the version is pinned in package.json.
+ */
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import pino from 'pino';
+import { DefaultConfig } from 'cognito-local/lib/server/config';
+import { Router } from 'cognito-local/lib/server/Router';
+import { createServer } from 'cognito-local/lib/server/server';
+import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService';
+import { CryptoService } from 'cognito-local/lib/services/crypto';
+import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb';
+import { DateClock, LambdaService, MessagesService, TriggersService } from 'cognito-local/lib/services';
+import { ConsoleMessageSender } from 'cognito-local/lib/services/messageDelivery/consoleMessageSender';
+import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelivery/messageDelivery';
+import { selectAppropriateDeliveryMethod } from 'cognito-local/lib/services/messageDelivery/deliveryMethod';
+import { otp } from 'cognito-local/lib/services/otp';
+import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
+import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors';
+import { Targets } from 'cognito-local/lib/targets/targets';
+import { kindOf, type Mailbox } from './mailbox';
+
+export interface CognitoLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+type Services = Parameters<typeof Router>[0];
+
+/** ResendConfirmationCode: a new code for an unconfirmed user, delivered like the sign-up one. */
+const ResendConfirmationCode =
+  ({ cognito, messages, clock }: Services) =>
+  async (ctx: Parameters<ReturnType<(typeof Targets)['SignUp']>>[0], req: { ClientId: string; Username: string; ClientMetadata?: Record<string, string> }) => {
+    const userPool = await cognito.getUserPoolForClientId(ctx, req.ClientId);
+    const user = await userPool.getUserByUsername(ctx, req.Username);
+    if (!user) throw new UserNotFoundError();
+    if (user.UserStatus !== 'UNCONFIRMED') throw new InvalidParameterError('User is already confirmed.');
+    const deliveryDetails = selectAppropriateDeliveryMethod(userPool.options.AutoVerifiedAttributes ?? [], user);
+    if (!deliveryDetails) throw new InvalidParameterError('User has no attribute matching desired auto verified attributes');
+    const code = otp();
+    await messages.deliver(ctx, 'ResendCode' as never, req.ClientId, userPool.options.Id, user, code, req.ClientMetadata, deliveryDetails);
+    await userPool.saveUser(ctx, { ...user, ConfirmationCode: code, UserLastModifiedDate: clock.get() });
+    return { CodeDeliveryDetails: deliveryDetails };
+  };
+
+export async function startCognitoLocal(options: { port: number; dataDir: string; mailbox: Mailbox; quiet?: boolean }): Promise<CognitoLocal> {
+  const dataDirectory = join(options.dataDir, 'db');
+  mkdirSync(dataDirectory, { recursive: true });
+  const logger = pino({ level: options.quiet ? 'warn' : 'info', base: undefined });
+  const ctx = { logger };
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const config = {
+    ...DefaultConfig,
+    TokenConfig: { IssuerDomain: endpoint },
+    ServerConfig: { ...DefaultConfig.ServerConfig, hostname: '127.0.0.1', port: options.port },
+  };
+
+  const clock = new DateClock();
+  const dataStoreFactory = new StormDBDataStoreFactory(dataDirectory);
+  const { UserPoolServiceFactoryImpl } = await import('cognito-local/lib/services/userPoolService');
+  const cognito = await new CognitoServiceFactoryImpl(
+    dataDirectory,
+    dataStoreFactory,
+    new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
+  ).create(ctx, config.UserPoolDefaults);
+  const triggers = new TriggersService(clock, cognito, // No Lambda triggers are configured, so the trigger service never calls its Lambda client.
+    new LambdaService(config.TriggerFunctions, {} as never), new CryptoService(config.KMSConfig));
+
+  const messages = new MessagesService(triggers, new MessageDeliveryService(new ConsoleMessageSender()));
+  const deliver = messages.deliver.bind(messages);
+  messages.deliver = async (ctx, source, clientId, userPoolId, user, code, clientMetadata, deliveryDetails) => {
+    options.mailbox.record({ address: deliveryDetails.Destination ?? user.Username, kind: kindOf(source), code });
+    return deliver(ctx, source, clientId, userPoolId, user, code, clientMetadata, deliveryDetails);
+  };
+
+  const services = { clock, cognito, config, messages, otp, tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig), triggers };
+  (Targets as Record<string, unknown>).ResendConfirmationCode = ResendConfirmationCode;
+  const server = await createServer(Router(services), logger, config.ServerConfig, services).start();
+  return {
+    endpoint,
+    stop: () => new Promise<void>((resolve) => (server as unknown as Server).close(() => resolve())),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The local mailbox: every code Cognito would email (sign-up confirmation, resend, forgotten password), newest
+ * first, kept in .local/mailbox.json so it survives a restart. Read by people (a page) and scripts (JSON).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+export type MessageKind = 'sign-up' | 'resend' | 'forgot-password' | 'other';
+
+export interface MailboxMessage {
+  address: string;
+  kind: MessageKind;
+  code: string;
+  time: string;
+}
+
+const KINDS: Record<string, MessageKind> = {
+  SignUp: 'sign-up',
+  ResendCode: 'resend',
+  ForgotPassword: 'forgot-password',
+};
+
+export const kindOf = (cognitoSource: string): MessageKind => KINDS[cognitoSource] ?? 'other';
+
+export class Mailbox {
+  private messages: MailboxMessage[];
+
+  constructor(private readonly file: string) {
+    this.messages = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MailboxMessage[]) : [];
+  }
+
+  record(message: Omit<MailboxMessage, 'time'>): MailboxMessage {
+    const entry = { ...message, time: new Date().toISOString() };
+    this.messages.unshift(entry);
+    writeFileSync(this.file, JSON.stringify(this.messages, null, 2));
+    return entry;
+  }
+
+  /** Newest first; optionally only one address's. */
+  list(address?: string): MailboxMessage[] {
+    const wanted = address?.toLowerCase();
+    return wanted ? this.messages.filter((m) => m.address.toLowerCase() === wanted) : [...this.messages];
+  }
+}
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** The mailbox as a page a person reads. */
+export function mailboxPage(messages: MailboxMessage[]): string {
+  const rows = messages
+    .map((m) => `<tr><td>${escape(m.time)}</td><td>${escape(m.address)}</td><td>${escape(m.kind)}</td><td class="code">${escape(m.code)}</td></tr>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Mysfits local mailbox</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}th,td{padding:.4rem .6rem;border-bottom:1px solid #ddd;text-align:left}.code{font-family:monospace;font-size:1.2rem}</style>
+</head><body>
+<h1>Local mailbox</h1>
+<p>Every code Cognito would have emailed, newest first. As JSON: <a href="/mailbox.json">/mailbox.json</a> (<code>?address=</code> filters).</p>
+<table><thead><tr><th>Time</th><th>Address</th><th>Kind</th><th>Code</th></tr></thead>
+<tbody>${rows || '<tr><td colspan="4">No messages yet.</td></tr>'}</tbody></table>
+</body></html>`;
+}

@@ -1,0 +1,63 @@
+/**
+ * The local website server: the built site (web/dist, once it exists), its config.json, and the mailbox
+ * (a page at /mailbox, JSON at /mailbox.json?address=...).
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { mailboxPage, type Mailbox } from './mailbox';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json',
+};
+
+export interface WebServerOptions {
+  port: number;
+  siteDir: string;
+  mailbox: Mailbox;
+  /** What the page reads as /config.json. */
+  siteConfig: Record<string, unknown>;
+}
+
+const NO_SITE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mythical Mysfits (local)</title></head>
+<body><h1>Mythical Mysfits, local stack</h1><p>The website is not built yet. The API, the mailbox and
+<a href="/config.json">config.json</a> are up: see <a href="/mailbox">the mailbox</a>.</p></body></html>`;
+
+export function startWebServer(options: WebServerOptions): Promise<Server> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const send = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.end(body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'application/json', '{"message":"Method not allowed"}');
+    if (url.pathname === '/config.json') return send(200, TYPES['.json'] as string, JSON.stringify(options.siteConfig, null, 2));
+    if (url.pathname === '/mailbox.json') {
+      return send(200, TYPES['.json'] as string, JSON.stringify({ messages: options.mailbox.list(url.searchParams.get('address') ?? undefined) }));
+    }
+    if (url.pathname === '/mailbox') return send(200, TYPES['.html'] as string, mailboxPage(options.mailbox.list()));
+
+    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(options.siteDir, relative);
+    if (!file.startsWith(options.siteDir)) return send(404, 'application/json', '{"message":"Not found"}');
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file)) {
+      if (url.pathname === '/' ) return send(200, TYPES['.html'] as string, NO_SITE);
+      return send(404, 'application/json', '{"message":"Not found"}');
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve(server));
+  });
+}
