@@ -9,6 +9,9 @@ const MAX_ATTEMPTS = 10;
 const BASE_DELAY_MS = 10;
 const MAX_DELAY_MS = 400;
 
+/** Cancellation codes DynamoDB gives a throttled transaction: the database is busy, so a 503 like any throttle. */
+const THROTTLED = new Set(['ProvisionedThroughputExceeded', 'ThrottlingError']);
+
 /** Why one item of a cancelled transaction failed, with the item as it was when its condition failed. */
 export interface CancellationReason {
   code: string;
@@ -39,6 +42,7 @@ export async function transactWrite(input: TransactWriteCommandInput): Promise<T
       // Matched by name: instanceof breaks when a bundle holds two copies of the client.
       if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
       const reasons = reasonsOf(error as TransactionCanceledException);
+      if (reasons.some((r) => THROTTLED.has(r.code))) throw new ServiceUnavailable();
       const conflicted = reasons.some((r) => r.code === 'TransactionConflict');
       if (!conflicted) return { committed: false, reasons };
       if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailable('Too many concurrent updates; try again');

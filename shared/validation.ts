@@ -4,7 +4,8 @@ import { BadRequest } from './errors';
 import { GOOD_EVIL, LAW_CHAOS, type MysfitFilter } from './mysfitItem';
 
 export const mysfitPathSchema = z.object({
-  mysfitId: z.guid({ error: 'must be a UUID' }),
+  // Ids are stored in lower case; an upper-case spelling of one is the same id.
+  mysfitId: z.guid({ error: 'must be a UUID' }).transform((id) => id.toLowerCase()),
 });
 
 const FILTERS = ['GoodEvil', 'LawChaos'] as const;

@@ -15,6 +15,9 @@ export interface EventChanges {
   queryStringParameters?: Record<string, string> | null;
   /** Replaces the authorizer claims; null removes the authorizer entirely. */
   claims?: Record<string, string> | null;
+  /** Added to (or replacing) the sample's headers, in both headers and multiValueHeaders. */
+  headers?: Record<string, string>;
+  body?: string | null;
 }
 
 export function eventFor(name: FunctionName, changes: EventChanges = {}): APIGatewayProxyEvent {
@@ -28,6 +31,11 @@ export function eventFor(name: FunctionName, changes: EventChanges = {}): APIGat
   }
   if (changes.claims === null) delete (event.requestContext as { authorizer?: unknown }).authorizer;
   else if (changes.claims) event.requestContext.authorizer = { claims: changes.claims };
+  for (const [name, value] of Object.entries(changes.headers ?? {})) {
+    event.headers[name] = value;
+    event.multiValueHeaders[name] = [value];
+  }
+  if (changes.body !== undefined) event.body = changes.body;
   return event;
 }
 

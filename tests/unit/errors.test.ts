@@ -1,0 +1,101 @@
+/** toErrorResponse: the one place a thrown value becomes a status and a message a client may see. */
+import {
+  BadRequest,
+  Conflict,
+  HttpError,
+  NotFound,
+  ServiceUnavailable,
+  Unauthorized,
+  toErrorResponse,
+} from '../../shared/errors';
+import { AWS_INTERNAL_DETAIL, UNAVAILABLE_FAILURES, UNAVAILABLE_MESSAGE } from '../support/fixtures';
+
+describe('our own errors keep their status and message', () => {
+  test.each([
+    { error: new BadRequest('Invalid path: mysfitId must be a UUID'), statusCode: 400, message: 'Invalid path: mysfitId must be a UUID', name: 'BadRequest' },
+    { error: new Unauthorized(), statusCode: 401, message: 'Unauthorized', name: 'Unauthorized' },
+    { error: new NotFound('No mysfit with id x'), statusCode: 404, message: 'No mysfit with id x', name: 'NotFound' },
+    { error: new Conflict('Mysfit x has already been adopted by someone else'), statusCode: 409, message: 'Mysfit x has already been adopted by someone else', name: 'Conflict' },
+    { error: new ServiceUnavailable(), statusCode: 503, message: UNAVAILABLE_MESSAGE, name: 'ServiceUnavailable' },
+    { error: new ServiceUnavailable('Too many concurrent updates; try again'), statusCode: 503, message: 'Too many concurrent updates; try again', name: 'ServiceUnavailable' },
+  ])('$name -> $statusCode', ({ error, statusCode, message, name }) => {
+    // Act
+    const response = toErrorResponse(error);
+    // Assert
+    expect(response).toEqual({ statusCode, message });
+    expect(error).toBeInstanceOf(HttpError);
+    expect(error.name).toBe(name);
+  });
+});
+
+describe('the database being busy or out of reach is a 503 with a fixed message', () => {
+  test.each(UNAVAILABLE_FAILURES)('%s', (_name, failure) => {
+    // Act
+    const response = toErrorResponse(failure());
+    // Assert
+    expect(response).toEqual({ statusCode: 503, message: UNAVAILABLE_MESSAGE });
+  });
+
+  test.each([
+    'RequestLimitExceeded',
+    'LimitExceededException',
+    'InternalServerError',
+    'ServiceUnavailable',
+    'RequestTimeout',
+    'RequestTimeoutException',
+  ])('an AWS error named %s', (name) => {
+    // Arrange
+    const error = Object.assign(new Error(AWS_INTERNAL_DETAIL), { name, $metadata: { httpStatusCode: 500 } });
+    // Act
+    const response = toErrorResponse(error);
+    // Assert
+    expect(response).toEqual({ statusCode: 503, message: UNAVAILABLE_MESSAGE });
+  });
+
+  test.each(['ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN'])('a network error with code %s', (code) => {
+    // Arrange
+    const error = Object.assign(new Error(`getaddrinfo ${code} dynamodb.us-east-1.amazonaws.com`), { code });
+    // Act
+    const response = toErrorResponse(error);
+    // Assert
+    expect(response).toEqual({ statusCode: 503, message: UNAVAILABLE_MESSAGE });
+  });
+});
+
+describe('an error raised by a middleware keeps only a client status', () => {
+  test('a 4xx status and its message are kept', () => {
+    // Arrange
+    const error = Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 });
+    // Act
+    const response = toErrorResponse(error);
+    // Assert
+    expect(response).toEqual({ statusCode: 415, message: 'Unsupported Media Type' });
+  });
+
+  test.each([500, 502, 302, 200])('status %s becomes a generic 500', (statusCode) => {
+    // Arrange
+    const error = Object.assign(new Error(AWS_INTERNAL_DETAIL), { statusCode });
+    // Act
+    const response = toErrorResponse(error);
+    // Assert
+    expect(response).toEqual({ statusCode: 500, message: 'Internal server error' });
+  });
+});
+
+describe('anything else is a generic 500 that says nothing of it', () => {
+  test.each([
+    ['a TypeError', new TypeError(`Cannot read properties of undefined ${AWS_INTERNAL_DETAIL}`)],
+    ['a conditional write failing outside a transaction', Object.assign(new Error(AWS_INTERNAL_DETAIL), { name: 'ConditionalCheckFailedException' })],
+    ['a validation error from DynamoDB (a bug in an expression)', Object.assign(new Error(AWS_INTERNAL_DETAIL), { name: 'ValidationException' })],
+    ['an error with a non-network code', Object.assign(new Error(AWS_INTERNAL_DETAIL), { code: 'ERR_INVALID_ARG_TYPE' })],
+    ['a string', AWS_INTERNAL_DETAIL],
+    ['undefined', undefined],
+    ['null', null],
+    ['a plain object with a status', { statusCode: 404, message: AWS_INTERNAL_DETAIL }],
+  ])('%s', (_description, thrown) => {
+    // Act
+    const response = toErrorResponse(thrown);
+    // Assert
+    expect(response).toEqual({ statusCode: 500, message: 'Internal server error' });
+  });
+});

@@ -1,0 +1,229 @@
+/** GET /mysfits: the whole list (Scan) or one alignment (index Query), every page, validated filters. */
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../functions/listMysfits';
+import {
+  AWS_INTERNAL_DETAIL,
+  CORS_ORIGIN,
+  MYSFITS_TABLE,
+  UNAVAILABLE_FAILURES,
+  UNAVAILABLE_MESSAGE,
+  commandsSent,
+  mysfitItem,
+  pageByPage,
+  unexpectedError,
+} from '../support/fixtures';
+import { eventFor, invoke } from '../support/lambda';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+
+const EVANGELINE = mysfitItem({ Likes: 7 });
+const BLUE = mysfitItem({ MysfitId: 'b41ff031-141e-4a8d-bb56-158a22bea0b3', Name: 'Blue', Species: 'Dragon', Age: 2, GoodEvil: 'Evil', LawChaos: 'Chaotic', Adopted: true });
+const SNOWFLAKE = mysfitItem({ MysfitId: '3f0f196c-4a7b-43af-9e29-6522a715342d', Name: 'Snowflake', Species: 'Yeti', Age: 13, GoodEvil: 'Good', LawChaos: 'Neutral' });
+
+beforeEach(() => ddb.reset());
+
+describe('with the sample event (filter=GoodEvil&value=Evil)', () => {
+  test('queries GoodEvilIndex for Evil and returns the mysfits in the workshop field names, by name', async () => {
+    // Arrange
+    ddb.on(QueryCommand).resolves({ Items: [EVANGELINE, BLUE] });
+    // Act
+    const res = await invoke(handler, eventFor('listMysfits'));
+    // Assert
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
+    expect(res.headers?.['Content-Type']).toBe('application/json');
+    expect(res.json).toEqual({
+      mysfits: [
+        {
+          mysfitId: BLUE.MysfitId, name: 'Blue', species: 'Dragon', age: 2, description: BLUE.Description,
+          goodevil: 'Evil', lawchaos: 'Chaotic', thumbImageUri: BLUE.ThumbImageUri, profileImageUri: BLUE.ProfileImageUri,
+          likes: 0, adopted: true,
+        },
+        {
+          mysfitId: EVANGELINE.MysfitId, name: 'Evangeline', species: 'Chimera', age: 43, description: EVANGELINE.Description,
+          goodevil: 'Evil', lawchaos: 'Lawful', thumbImageUri: EVANGELINE.ThumbImageUri, profileImageUri: EVANGELINE.ProfileImageUri,
+          likes: 7, adopted: false,
+        },
+      ],
+    });
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: MYSFITS_TABLE,
+      IndexName: 'GoodEvilIndex',
+      KeyConditionExpression: '#alignment = :value',
+      ExpressionAttributeNames: { '#alignment': 'GoodEvil' },
+      ExpressionAttributeValues: { ':value': 'Evil' },
+    });
+    expect(ddb).not.toHaveReceivedCommand(ScanCommand);
+  });
+});
+
+test.each([
+  { filter: 'GoodEvil', value: 'Good', index: 'GoodEvilIndex' },
+  { filter: 'GoodEvil', value: 'Neutral', index: 'GoodEvilIndex' },
+  { filter: 'GoodEvil', value: 'Evil', index: 'GoodEvilIndex' },
+  { filter: 'LawChaos', value: 'Lawful', index: 'LawChaosIndex' },
+  { filter: 'LawChaos', value: 'Neutral', index: 'LawChaosIndex' },
+  { filter: 'LawChaos', value: 'Chaotic', index: 'LawChaosIndex' },
+])('filter=$filter&value=$value queries $index on the $filter attribute', async ({ filter, value, index }) => {
+  // Arrange
+  ddb.on(QueryCommand).resolves({ Items: [SNOWFLAKE] });
+  // Act
+  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: { filter, value } }));
+  // Assert
+  expect(res.statusCode).toBe(200);
+  expect(res.json).toEqual({ mysfits: [expect.objectContaining({ mysfitId: SNOWFLAKE.MysfitId })] });
+  expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+    TableName: MYSFITS_TABLE,
+    IndexName: index,
+    KeyConditionExpression: '#alignment = :value',
+    ExpressionAttributeNames: { '#alignment': filter },
+    ExpressionAttributeValues: { ':value': value },
+  });
+  expect(commandsSent(ddb)).toEqual(['QueryCommand']);
+});
+
+test.each([
+  ['no query string', null],
+  ['a query string without filter or value (a cache buster)', { _: '1795788300000' }],
+])('%s scans the whole table', async (_label, queryStringParameters) => {
+  // Arrange
+  ddb.on(ScanCommand).resolves({ Items: [SNOWFLAKE, EVANGELINE] });
+  // Act
+  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters }));
+  // Assert
+  expect(res.statusCode).toBe(200);
+  expect((res.json.mysfits as Array<{ name: string }>).map((m) => m.name)).toEqual(['Evangeline', 'Snowflake']);
+  expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 1);
+  expect(ddb).toHaveReceivedCommandWith(ScanCommand, { TableName: MYSFITS_TABLE });
+  expect(ddb).not.toHaveReceivedCommand(QueryCommand);
+});
+
+test('an empty table is an empty list, not a 404', async () => {
+  // Arrange
+  ddb.on(ScanCommand).resolves({ Items: [] });
+  // Act
+  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+  // Assert
+  expect(res.statusCode).toBe(200);
+  expect(res.json).toEqual({ mysfits: [] });
+});
+
+test('a mysfit the legacy service wrote without Likes or Adopted shows 0 likes, not adopted', async () => {
+  // Arrange
+  const legacy: Record<string, unknown> = { ...SNOWFLAKE };
+  delete legacy.Likes;
+  delete legacy.Adopted;
+  ddb.on(ScanCommand).resolves({ Items: [legacy] });
+  // Act
+  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+  // Assert
+  expect(res.json).toEqual({ mysfits: [expect.objectContaining({ likes: 0, adopted: false })] });
+});
+
+test('mysfits with the same name are ordered by id, so the order is stable', async () => {
+  // Arrange
+  const twinB = mysfitItem({ MysfitId: 'bbbbbbbb-0000-4000-8000-000000000000', Name: 'Twin' });
+  const twinA = mysfitItem({ MysfitId: 'aaaaaaaa-0000-4000-8000-000000000000', Name: 'Twin' });
+  ddb.on(ScanCommand).resolves({ Items: [twinB, twinA] });
+  // Act
+  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+  // Assert
+  expect((res.json.mysfits as Array<{ mysfitId: string }>).map((m) => m.mysfitId)).toEqual([twinA.MysfitId, twinB.MysfitId]);
+});
+
+describe('pagination: every page is read, so the list is whole', () => {
+  test('a Scan follows LastEvaluatedKey across three pages', async () => {
+    // Arrange
+    const scan = pageByPage(
+      { Items: [EVANGELINE], LastEvaluatedKey: { MysfitId: EVANGELINE.MysfitId } },
+      { Items: [BLUE], LastEvaluatedKey: { MysfitId: BLUE.MysfitId } },
+      { Items: [SNOWFLAKE] },
+    );
+    ddb.on(ScanCommand).callsFake(scan.respond);
+    // Act
+    const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+    // Assert
+    expect(res.statusCode).toBe(200);
+    expect((res.json.mysfits as Array<{ name: string }>).map((m) => m.name)).toEqual(['Blue', 'Evangeline', 'Snowflake']);
+    expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 3);
+    expect(ddb).toHaveReceivedCommandWith(ScanCommand, { TableName: MYSFITS_TABLE });
+    expect(scan.startKeys).toEqual([undefined, { MysfitId: EVANGELINE.MysfitId }, { MysfitId: BLUE.MysfitId }]);
+  });
+
+  test('an index Query follows LastEvaluatedKey across two pages', async () => {
+    // Arrange
+    const pageKey = { GoodEvil: 'Evil', MysfitId: BLUE.MysfitId };
+    const query = pageByPage({ Items: [BLUE], LastEvaluatedKey: pageKey }, { Items: [EVANGELINE] });
+    ddb.on(QueryCommand).callsFake(query.respond);
+    // Act
+    const res = await invoke(handler, eventFor('listMysfits'));
+    // Assert
+    expect((res.json.mysfits as Array<{ name: string }>).map((m) => m.name)).toEqual(['Blue', 'Evangeline']);
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 2);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'GoodEvilIndex', ExpressionAttributeValues: { ':value': 'Evil' } });
+    expect(query.startKeys).toEqual([undefined, pageKey]);
+  });
+});
+
+describe('an invalid query string is a 400 that names the problem, and nothing is read', () => {
+  test.each<{ description: string; query: Record<string, string>; problem: string }>([
+    { description: 'an unknown filter', query: { filter: 'Species', value: 'Chimera' }, problem: 'filter must be one of GoodEvil, LawChaos' },
+    { description: 'a filter in the wrong case', query: { filter: 'goodevil', value: 'Evil' }, problem: 'filter must be one of GoodEvil, LawChaos' },
+    { description: 'an empty filter', query: { filter: '', value: 'Evil' }, problem: 'filter must be one of GoodEvil, LawChaos' },
+    { description: 'an unknown GoodEvil value', query: { filter: 'GoodEvil', value: 'Chaotic' }, problem: 'value must be one of Good, Neutral, Evil for GoodEvil' },
+    { description: 'an unknown LawChaos value', query: { filter: 'LawChaos', value: 'Evil' }, problem: 'value must be one of Lawful, Neutral, Chaotic for LawChaos' },
+    { description: 'a value in the wrong case', query: { filter: 'LawChaos', value: 'lawful' }, problem: 'value must be one of Lawful, Neutral, Chaotic for LawChaos' },
+    { description: 'a filter without a value', query: { filter: 'GoodEvil' }, problem: 'value must be one of Good, Neutral, Evil for GoodEvil' },
+    { description: 'a value without a filter', query: { value: 'Evil' }, problem: 'filter is required with value' },
+  ])('$description', async ({ query, problem }) => {
+    // Arrange
+    const event = eventFor('listMysfits', { queryStringParameters: query });
+    // Act
+    const res = await invoke(handler, event);
+    // Assert
+    expect(res.statusCode).toBe(400);
+    expect(res.json).toEqual({ message: `Invalid query string: ${problem}` });
+    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});
+
+describe('when DynamoDB fails', () => {
+  test.each(UNAVAILABLE_FAILURES)('%s is a 503 with a JSON message and CORS', async (_name, failure) => {
+    // Arrange
+    ddb.on(QueryCommand).rejects(failure());
+    // Act
+    const res = await invoke(handler, eventFor('listMysfits'));
+    // Assert
+    expect(res.statusCode).toBe(503);
+    expect(res.json).toEqual({ message: UNAVAILABLE_MESSAGE });
+    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
+  });
+
+  test('a failure on a later page fails the whole request rather than returning part of the list', async () => {
+    // Arrange
+    ddb
+      .on(ScanCommand)
+      .resolvesOnce({ Items: [EVANGELINE], LastEvaluatedKey: { MysfitId: EVANGELINE.MysfitId } })
+      .rejectsOnce(UNAVAILABLE_FAILURES[1]![1]());
+    // Act
+    const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+    // Assert
+    expect(res.statusCode).toBe(503);
+    expect(res.json).not.toHaveProperty('mysfits');
+  });
+
+  test('an unexpected error is a generic 500 without internals', async () => {
+    // Arrange
+    ddb.on(QueryCommand).rejects(unexpectedError());
+    // Act
+    const res = await invoke(handler, eventFor('listMysfits'));
+    // Assert
+    expect(res.statusCode).toBe(500);
+    expect(res.json).toEqual({ message: 'Internal server error' });
+    expect(res.body).not.toContain(AWS_INTERNAL_DETAIL);
+    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
+  });
+});
