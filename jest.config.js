@@ -1,6 +1,6 @@
 /**
- * Three tiers, each runnable alone: `npm run test:unit`, `test:integration` (DynamoDB Local), `test:infra`
- * (serverless package). middy 6 ships ES modules only, so ts-jest also compiles it to CommonJS.
+ * Four tiers, each runnable alone: `npm run test:unit`, `test:integration` (DynamoDB Local), `test:infra`
+ * (serverless package) and `test:stack` (the whole local stack over HTTP, as `npm start` runs it). middy 6 ships ES modules only, so ts-jest also compiles it to CommonJS.
  */
 const transform = {
   '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true }, diagnostics: false }],
@@ -30,5 +30,11 @@ module.exports = {
       testTimeout: 30_000,
     },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/tests/infra/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'stack',
+      testMatch: ['<rootDir>/tests/stack/**/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/stack/env.ts'],
+    },
   ],
 };

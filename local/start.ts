@@ -1,16 +1,16 @@
 /**
  * `npm start`: the whole system on 127.0.0.1 until Ctrl-C. Ports from API_PORT, WEB_PORT, COGNITO_PORT,
  * DYNAMODB_PORT, LAMBDA_PORT (and OFFLINE_PORT in legacy mode); LEGACY_LIST_URL turns legacy mode on.
- * Data persists in .local/ (`npm run start:fresh` deletes it first).
+ * Data persists in .local/, or in LOCAL_DATA_DIR (`npm run start:fresh` deletes .local first).
  */
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../scripts/lib/serverlessConfig';
 import { portsFromEnv, startStack, StartError, type Stack } from './stack';
 
 async function main(): Promise<void> {
   const started = performance.now();
   const legacyListUrl = process.env.LEGACY_LIST_URL || undefined;
-  const dataDir = join(PROJECT_ROOT, '.local');
+  const dataDir = process.env.LOCAL_DATA_DIR || join(PROJECT_ROOT, '.local');
   console.log('Starting the Mysfits local stack...');
   let stack: Stack;
   try {
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     `  DynamoDB       ${info.dynamodbEndpoint}    region ${info.region}`,
     ...(legacyListUrl ? [`  Legacy mode    GET /mysfits -> ${legacyListUrl}/mysfits`] : []),
     '',
-    `  All of it as JSON: .local/stack.json.   Ctrl-C stops everything.`,
+    `  All of it as JSON: ${relative(PROJECT_ROOT, join(dataDir, 'stack.json'))}.   Ctrl-C stops everything.`,
   ];
   const width = Math.max(...lines.map((l) => l.length)) + 2;
   console.log(`\n┌${'─'.repeat(width)}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join('\n')}\n└${'─'.repeat(width)}┘`);
