@@ -1,31 +1,63 @@
 'use strict';
 /**
- * A small local Serverless plugin: applies `custom.apiThrottle` (rate and burst, stage params) to the
- * API's stage. The framework creates the stage through its AWS::ApiGateway::Deployment, whose logical id changes
- * on every package, so `resources.extensions` cannot reach it; this sets the deployment's StageDescription.
+ * A small local Serverless plugin that finishes the API's deployment and stage in the compiled template:
+ * - the stage is a dedicated AWS::ApiGateway::Stage pointing at the newest deployment, carrying the stage-wide
+ *   throttling of `custom.apiThrottle` (rate and burst, stage params). The framework's deployment gets a new logical
+ *   id on every package, and a deployment that re-points an existing stage may not carry a StageDescription
+ *   (CloudFormation: "StageDescription cannot be specified when stage referenced by StageName already exists"), so
+ *   the deployment no longer creates the stage itself.
+ * - the deployment waits for every gateway response: API Gateway serves only what existed when the deployment was made.
  */
 class ApiStageSettings {
   /** @param {any} serverless the Serverless instance */
   constructor(serverless) {
     this.serverless = serverless;
-    this.hooks = { 'before:package:finalize': () => this.applyThrottle() };
+    // After serverless.yml's own resources are merged in (the gateway responses are among them), before saving.
+    this.hooks = { 'before:aws:package:finalize:saveServiceState': () => this.finishStage() };
   }
 
-  applyThrottle() {
+  finishStage() {
     const { provider, custom } = this.serverless.service;
-    const throttle = custom && custom.apiThrottle;
-    if (!throttle) return;
     const resources = provider.compiledCloudFormationTemplate.Resources;
-    const deployments = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGateway::Deployment');
+    const deployments = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::ApiGateway::Deployment');
     if (deployments.length !== 1) {
       throw new Error(`api-stage-settings: expected one API deployment, found ${deployments.length}`);
     }
-    deployments[0].Properties.StageDescription = {
-      ...deployments[0].Properties.StageDescription,
-      ThrottlingRateLimit: Number(throttle.rateLimit),
-      ThrottlingBurstLimit: Number(throttle.burstLimit),
+    const deploymentId = /** @type {string} */ (deployments[0]);
+    const deployment = resources[deploymentId];
+
+    const gatewayResponses = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::ApiGateway::GatewayResponse');
+    const dependsOn = [deployment.DependsOn || []].flat();
+    deployment.DependsOn = [...new Set([...dependsOn, ...gatewayResponses])];
+
+    const { StageName, StageDescription, ...deploymentProperties } = deployment.Properties;
+    if (StageDescription) throw new Error('api-stage-settings: the deployment already has a StageDescription');
+    deployment.Properties = deploymentProperties;
+    if (resources.ApiGatewayStage) throw new Error('api-stage-settings: the template already has an ApiGatewayStage');
+    resources.ApiGatewayStage = {
+      Type: 'AWS::ApiGateway::Stage',
+      Properties: {
+        RestApiId: deploymentProperties.RestApiId,
+        DeploymentId: { Ref: deploymentId },
+        StageName,
+        MethodSettings: methodSettings(custom && custom.apiThrottle),
+      },
     };
   }
+}
+
+/**
+ * Throttling for every method of the stage, or none when `custom.apiThrottle` is not set.
+ * @param {{ rateLimit: unknown, burstLimit: unknown } | undefined} throttle
+ */
+function methodSettings(throttle) {
+  if (!throttle) return [];
+  const rate = Number(throttle.rateLimit);
+  const burst = Number(throttle.burstLimit);
+  if (!(rate > 0) || !Number.isInteger(burst) || burst <= 0) {
+    throw new Error(`api-stage-settings: custom.apiThrottle needs a positive rateLimit and burstLimit, got ${JSON.stringify(throttle)}`);
+  }
+  return [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst }];
 }
 
 module.exports = ApiStageSettings;

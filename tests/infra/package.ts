@@ -1,0 +1,141 @@
+/**
+ * Runs `serverless package --stage prod` with no AWS credentials and returns the CloudFormation template it wrote,
+ * plus small readers for that template (resources by type, a condition's value).
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../scripts/lib/serverlessConfig';
+
+const run = promisify(execFile);
+
+export interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Condition?: string;
+  DependsOn?: string | string[];
+}
+
+export interface Template {
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+
+export interface Packaged {
+  template: Template;
+  /** The names of the files `serverless package` wrote to its package directory. */
+  files: string[];
+}
+
+/** Build output and local state that packaging neither needs nor may share with a running local stack. */
+const NOT_COPIED = new Set(['node_modules', '.git', '.esbuild', '.serverless', '.build', '.local', '.scratch', '.cognito', '.dynamodb', 'dist', 'coverage']);
+
+/** The environment of this process without any way to reach AWS credentials, and with temp files under `tmp`. */
+function packagingEnv(tmp: string): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) {
+    delete env[name];
+  }
+  return {
+    ...env,
+    AWS_SDK_LOAD_CONFIG: '0',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // serverless-esbuild leaves a staging folder per zip in the temp directory: keep them where cleanup finds them.
+    TMPDIR: tmp,
+  };
+}
+
+/**
+ * `serverless package --stage prod`, with `params` as --param overrides, and no AWS credentials.
+ * It runs in a copy of the project (node_modules linked): serverless-esbuild builds in, then deletes, `.esbuild/` of
+ * the directory it runs in, so two runs there at once, or one beside `npm start`, break each other.
+ */
+export async function packageProd(params: Record<string, string> = {}): Promise<Packaged> {
+  const root = await mkdtemp(join(tmpdir(), 'mysfits-infra-'));
+  try {
+    const service = join(root, 'service');
+    const output = join(root, 'package');
+    const tmp = join(root, 'tmp');
+    await mkdir(tmp);
+    await cp(PROJECT_ROOT, service, { recursive: true, filter: (source) => !NOT_COPIED.has(basename(source)) });
+    await symlink(join(PROJECT_ROOT, 'node_modules'), join(service, 'node_modules'), 'dir');
+
+    const args = ['serverless', 'package', '--stage', 'prod', '--package', output,
+      ...Object.entries(params).map(([name, value]) => `--param=${name}=${value}`)];
+    try {
+      await run('npx', args, { cwd: service, env: packagingEnv(tmp), timeout: 110_000, maxBuffer: 10 * 1024 * 1024 });
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      throw new Error(`npx ${args.join(' ')} failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
+    }
+
+    const template = JSON.parse(await readFile(join(output, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+    return { template, files: await readdir(output) };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+/** Every resource of `type`, as [logical id, resource] pairs. */
+export function resourcesOfType(template: Template, type: string): Array<[string, Resource]> {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** The one resource of `type`; throws when there is none or more than one. */
+export function onlyResourceOfType(template: Template, type: string): [string, Resource] {
+  const found = resourcesOfType(template, type);
+  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}: ${found.map(([id]) => id).join(', ')}`);
+  return found[0] as [string, Resource];
+}
+
+/** The resource with logical id `id`; throws when the template has none. */
+export function resource(template: Template, id: string): Resource {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`the template has no resource ${id}`);
+  return found;
+}
+
+/** A resource's properties; throws when it has none. */
+export function properties(template: Template, id: string): Record<string, unknown> {
+  const found = resource(template, id).Properties;
+  if (!found) throw new Error(`${id} has no Properties`);
+  return found;
+}
+
+/** A resource's DependsOn, always as a list. */
+export function dependsOn(resource: Resource): string[] {
+  return resource.DependsOn === undefined ? [] : [resource.DependsOn].flat();
+}
+
+/**
+ * The value of a template condition, for conditions made of Fn::Equals and Fn::Not over literal values: the shape
+ * `${param:...}` leaves once the framework has resolved it. Anything else (a Ref, another function) throws.
+ */
+export function evaluateCondition(template: Template, name: string): boolean {
+  const condition = template.Conditions?.[name];
+  if (condition === undefined) throw new Error(`the template has no condition ${name}`);
+  return evaluate(condition);
+}
+
+function evaluate(expression: unknown): boolean {
+  if (expression && typeof expression === 'object' && !Array.isArray(expression)) {
+    const entries = Object.entries(expression);
+    const [fn, args] = entries[0] ?? [];
+    if (entries.length === 1 && Array.isArray(args)) {
+      if (fn === 'Fn::Not' && args.length === 1) return !evaluate(args[0]);
+      if (fn === 'Fn::Equals' && args.length === 2) return literal(args[0]) === literal(args[1]);
+    }
+  }
+  throw new Error(`cannot evaluate condition ${JSON.stringify(expression)}`);
+}
+
+/** A literal as CloudFormation compares it (as a string); throws on an intrinsic function or a Ref. */
+function literal(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new Error(`not a literal: ${JSON.stringify(value)}`);
+}
