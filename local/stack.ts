@@ -14,7 +14,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PROJECT_ROOT, stageTableNames } from '../scripts/lib/serverlessConfig';
 import { createTables } from '../scripts/lib/tables';
 import { seedMysfits } from '../scripts/seed';
-import { startCognitoLocal } from './cognito';
 import { startLegacyProxy } from './legacyProxy';
 import { Mailbox } from './mailbox';
 import { ensureUserPool } from './userPool';
@@ -215,8 +214,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports, dataDir } = options;
   const legacy = options.legacyListUrl;
   const wanted = (Object.keys(NAMES) as Array<keyof Ports>).filter((key) => key !== 'offline' || legacy);
-  for (const key of wanted) await assertPortFree(ports[key], NAMES[key]);
-  await assertJava();
+  await Promise.all([...wanted.map((key) => assertPortFree(ports[key], NAMES[key])), assertJava()]);
   mkdirSync(dataDir, { recursive: true });
 
   const stoppers: Array<() => Promise<void>> = [];
@@ -234,6 +232,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const offline = startOffline(options, offlinePort, { endpoint: cognitoEndpoint, poolFile });
     stoppers.push(() => killGroup(offline.child));
 
+    // Loaded only now: cognito-local (and the AWS SDK v2 it brings) takes a second to load.
+    const { startCognitoLocal } = await import('./cognito');
     const mailbox = new Mailbox(join(dataDir, 'mailbox.json'));
     const [database, cognito] = await Promise.all([
       startDatabase(ports.dynamodb, dataDir),

@@ -15,9 +15,7 @@ export const SEED_MYSFITS: readonly MysfitFacts[] = seed.mysfits;
 
 export async function seedMysfits(client: DynamoDBClient, tableName: string): Promise<number> {
   const documents = DynamoDBDocumentClient.from(client);
-  for (const facts of SEED_MYSFITS) {
-    await documents.send(new UpdateCommand(seedItemUpdate(tableName, facts)));
-  }
+  await Promise.all(SEED_MYSFITS.map((facts) => documents.send(new UpdateCommand(seedItemUpdate(tableName, facts)))));
   return SEED_MYSFITS.length;
 }
 
