@@ -64,7 +64,7 @@ test('no update overwrites Likes, Adopted or an adopter outright', async () => {
   }
 });
 
-test('a failed write stops the seed with the error', async () => {
+test('a failed write fails the seed with its error (the writes go out together)', async () => {
   // Arrange
   const failure = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' });
   ddb.on(UpdateCommand).resolvesOnce({}).rejectsOnce(failure);
@@ -72,7 +72,7 @@ test('a failed write stops the seed with the error', async () => {
   const seeding = seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE);
   // Assert
   await expect(seeding).rejects.toBe(failure);
-  expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 2);
+  expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 12);
 });
 
 describe('the seed data fits the API', () => {
