@@ -1,6 +1,7 @@
 /**
- * Four tiers, each runnable alone: `npm run test:unit`, `test:integration` (DynamoDB Local), `test:infra`
- * (serverless package) and `test:stack` (the whole local stack over HTTP, as `npm start` runs it). middy 6 ships ES modules only, so ts-jest also compiles it to CommonJS.
+ * Five tiers, each runnable alone: `npm run test:unit`, `test:integration` (DynamoDB Local), `test:infra`
+ * (serverless package), `test:stack` (the local stack over HTTP, as `npm start` runs it) and `test:e2e`
+ * (the website in headless Chromium against the local stack). middy 6 ships ES modules only, so ts-jest also compiles it to CommonJS.
  */
 const transform = {
   '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true }, diagnostics: false }],
@@ -34,6 +35,12 @@ module.exports = {
       ...common,
       displayName: 'stack',
       testMatch: ['<rootDir>/tests/stack/**/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/stack/env.ts'],
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
       setupFiles: ['<rootDir>/tests/stack/env.ts'],
     },
   ],

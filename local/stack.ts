@@ -11,7 +11,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../scripts/lib/dynamodbLocal';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PROJECT_ROOT, stageTableNames } from '../scripts/lib/serverlessConfig';
+import { loadServerlessConfig, PROJECT_ROOT, stageTableNames } from '../scripts/lib/serverlessConfig';
+import { buildWeb, WEB_DIST } from '../scripts/buildWeb';
 import { createTables } from '../scripts/lib/tables';
 import { seedMysfits } from '../scripts/seed';
 import { startLegacyProxy } from './legacyProxy';
@@ -210,6 +211,12 @@ function killGroup(child: ChildProcess): Promise<void> {
 
 const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
+/** The pool's password policy as serverless.yml defines it, for the website's checks before submit. */
+function passwordPolicy(): unknown {
+  const pool = loadServerlessConfig(STAGE).resources.Resources.CognitoUserPool?.Properties as { Policies?: { PasswordPolicy?: unknown } };
+  return pool.Policies?.PasswordPolicy;
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { ports, dataDir } = options;
   const legacy = options.legacyListUrl;
@@ -232,6 +239,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const offline = startOffline(options, offlinePort, { endpoint: cognitoEndpoint, poolFile });
     stoppers.push(() => killGroup(offline.child));
 
+    const website = buildWeb();
     // Loaded only now: cognito-local (and the AWS SDK v2 it brings) takes a second to load.
     const { startCognitoLocal } = await import('./cognito');
     const mailbox = new Mailbox(join(dataDir, 'mailbox.json'));
@@ -260,9 +268,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       cognitoEndpoint: cognito.endpoint,
       dynamodbEndpoint: db.endpoint,
     };
+    await website;
     const web = await startWebServer({
       port: ports.web,
-      siteDir: join(PROJECT_ROOT, 'web', 'dist'),
+      siteDir: WEB_DIST,
       mailbox,
       siteConfig: {
         apiUrl: info.apiUrl,
@@ -271,6 +280,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         userPoolClientId: info.userPoolClientId,
         cognitoEndpoint: info.cognitoEndpoint,
         authFlow: 'USER_PASSWORD_AUTH',
+        passwordPolicy: passwordPolicy(),
       },
     });
     stoppers.push(() => closeServer(web));

@@ -1,5 +1,5 @@
 /**
- * The local website server: the built site (web/dist, once it exists), its config.json, and the mailbox
+ * The local website server: the built site (web/dist), its config.json, and the mailbox
  * (a page at /mailbox, JSON at /mailbox.json?address=...).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -26,10 +26,6 @@ export interface WebServerOptions {
   siteConfig: Record<string, unknown>;
 }
 
-const NO_SITE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mythical Mysfits (local)</title></head>
-<body><h1>Mythical Mysfits, local stack</h1><p>The website is not built yet. The API, the mailbox and
-<a href="/config.json">config.json</a> are up: see <a href="/mailbox">the mailbox</a>.</p></body></html>`;
-
 export function startWebServer(options: WebServerOptions): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -48,10 +44,7 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
     let file = join(options.siteDir, relative);
     if (!file.startsWith(options.siteDir)) return send(404, 'application/json', '{"message":"Not found"}');
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      if (url.pathname === '/' ) return send(200, TYPES['.html'] as string, NO_SITE);
-      return send(404, 'application/json', '{"message":"Not found"}');
-    }
+    if (!existsSync(file)) return send(404, 'application/json', '{"message":"Not found"}');
     res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res);

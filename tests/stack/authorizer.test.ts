@@ -16,7 +16,7 @@ import {
   startTestStack,
   type TestStack,
   type User,
-} from './support';
+} from '../support/localStack';
 
 jest.setTimeout(120_000);
 

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, cognitoClient, EVANGELINE, mailbox, newUser, PASSWORD, startTestStack, type TestStack } from './support';
+import { api, cognitoClient, EVANGELINE, mailbox, newUser, PASSWORD, startTestStack, type TestStack } from '../support/localStack';
 
 jest.setTimeout(120_000);
 
@@ -143,5 +143,6 @@ test('the website server hands the page its config', async () => {
     userPoolClientId: stack.info.userPoolClientId,
     cognitoEndpoint: stack.info.cognitoEndpoint,
     authFlow: 'USER_PASSWORD_AUTH',
+    passwordPolicy: expect.objectContaining({ MinimumLength: 8, RequireUppercase: true }),
   });
 });

@@ -1,7 +1,7 @@
 /** Legacy mode: with LEGACY_LIST_URL set, GET /mysfits goes to the old service, as the VPC link does in prod. */
 import { createServer, type Server } from 'node:http';
 import { freePort } from '../../scripts/lib/dynamodbLocal';
-import { api, EVANGELINE, newUser, startTestStack, type TestStack } from './support';
+import { api, EVANGELINE, newUser, startTestStack, type TestStack } from '../support/localStack';
 
 jest.setTimeout(120_000);
 

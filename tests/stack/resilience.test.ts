@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startDynamoDbLocal } from '../../scripts/lib/dynamodbLocal';
-import { api, EVANGELINE, newUser, startTestStack, type TestStack } from './support';
+import { api, EVANGELINE, newUser, startTestStack, type TestStack } from '../support/localStack';
 
 jest.setTimeout(180_000);
 

@@ -1,0 +1,36 @@
+/** Debian's Chromium driven by playwright-core, headless, allowed to reach 127.0.0.1 only. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(__dirname, 'screenshots');
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh browser profile (its own storage: its own logged-in user) whose requests leave 127.0.0.1 never. */
+export async function newContext(browser: Browser, viewport = { width: 1200, height: 900 }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport });
+  // The mysfits' pictures live on the internet: refused here, so the page shows its placeholder instead.
+  await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+  return context;
+}
+
+/** Runs a test step; when it fails, saves a screenshot named after it in tests/e2e/screenshots/. */
+export async function step<T>(page: Page, name: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const file = join(SCREENSHOTS, `${name.replace(/[^a-z0-9]+/gi, '-')}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    (error as Error).message += `\n(screenshot: ${file})`;
+    throw error;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The Mysfits API from the page. Calls that need a user carry the ID token; on a 401 the session is refreshed and
+ * the call retried once; a second 401 means the person must log in again.
+ */
+import type { Auth } from './auth';
+
+export interface Mysfit {
+  mysfitId: string;
+  name: string;
+  species: string;
+  age: number;
+  description: string;
+  goodevil: string;
+  lawchaos: string;
+  thumbImageUri: string;
+  profileImageUri: string;
+  likes: number;
+  adopted: boolean;
+}
+
+export interface Me {
+  userId: string;
+  email: string | null;
+  liked: string[];
+  adopted: string[];
+}
+
+export interface LikeState {
+  mysfitId: string;
+  likes: number;
+  liked: boolean;
+}
+
+export type Filter = { filter: 'GoodEvil' | 'LawChaos'; value: string } | undefined;
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** The person has to log in (no session, or the API refused it even after a refresh). */
+export class LoginRequired extends Error {
+  constructor() {
+    super('Please log in to do that.');
+  }
+}
+
+type Fetch = typeof fetch;
+
+export class Api {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly auth: Pick<Auth, 'idToken' | 'refreshedIdToken' | 'logOut'>,
+    private readonly fetcher: Fetch = (...args) => fetch(...args),
+  ) {}
+
+  private async send(method: string, path: string, token?: string): Promise<Response> {
+    try {
+      return await this.fetcher(`${this.baseUrl}${path}`, { method, headers: token ? { Authorization: token } : {} });
+    } catch {
+      throw new ApiError(0, 'Cannot reach the Mysfits service. Check your connection and try again.');
+    }
+  }
+
+  private async call<T>(method: string, path: string, signedIn: boolean): Promise<T> {
+    let response: Response;
+    if (signedIn) {
+      const token = await this.auth.idToken();
+      if (!token) throw new LoginRequired();
+      response = await this.send(method, path, token);
+      if (response.status === 401) {
+        const fresh = await this.auth.refreshedIdToken();
+        if (fresh) response = await this.send(method, path, fresh);
+        if (!fresh || response.status === 401) {
+          this.auth.logOut();
+          throw new LoginRequired();
+        }
+      }
+    } else {
+      response = await this.send(method, path);
+    }
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    if (!response.ok) {
+      throw new ApiError(response.status, body.message ?? `The service answered ${response.status}.`);
+    }
+    return body as T;
+  }
+
+  listMysfits(filter?: Filter): Promise<Mysfit[]> {
+    const query = filter ? `?filter=${encodeURIComponent(filter.filter)}&value=${encodeURIComponent(filter.value)}` : '';
+    return this.call<{ mysfits: Mysfit[] }>('GET', `/mysfits${query}`, false).then((body) => body.mysfits);
+  }
+
+  getMysfit(mysfitId: string): Promise<Mysfit> {
+    return this.call('GET', `/mysfits/${encodeURIComponent(mysfitId)}`, false);
+  }
+
+  like(mysfitId: string): Promise<LikeState> {
+    return this.call('POST', `/mysfits/${encodeURIComponent(mysfitId)}/like`, true);
+  }
+
+  unlike(mysfitId: string): Promise<LikeState> {
+    return this.call('DELETE', `/mysfits/${encodeURIComponent(mysfitId)}/like`, true);
+  }
+
+  adopt(mysfitId: string): Promise<{ mysfitId: string; adopted: true; adoptedByYou: true }> {
+    return this.call('POST', `/mysfits/${encodeURIComponent(mysfitId)}/adopt`, true);
+  }
+
+  me(): Promise<Me> {
+    return this.call('GET', '/me', true);
+  }
+}

@@ -1,0 +1,27 @@
+/** The site's settings, read from /config.json at start: written by the local stack, and by the deploy in prod. */
+
+export interface PasswordPolicy {
+  MinimumLength: number;
+  RequireLowercase: boolean;
+  RequireUppercase: boolean;
+  RequireNumbers: boolean;
+  RequireSymbols: boolean;
+}
+
+export interface SiteConfig {
+  apiUrl: string;
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  /** Only on the local stage (cognito-local); in AWS the Cognito SDK finds the regional endpoint. */
+  cognitoEndpoint?: string;
+  /** USER_SRP_AUTH in AWS; USER_PASSWORD_AUTH locally (cognito-local has no SRP). */
+  authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
+  passwordPolicy: PasswordPolicy;
+}
+
+export async function loadConfig(): Promise<SiteConfig> {
+  const response = await fetch('config.json', { cache: 'no-store' });
+  if (!response.ok) throw new Error(`config.json answered ${response.status}`);
+  return (await response.json()) as SiteConfig;
+}

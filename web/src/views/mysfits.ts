@@ -1,0 +1,72 @@
+/** The home page: every mysfit in a grid, with the workshop's alignment filters. */
+import type { Filter, Mysfit } from '../api';
+import { currentRoute, navigate, type App } from '../app';
+import { h, messageBox, picture, render } from '../dom';
+import { likeButton } from './likeButton';
+
+const FILTERS: Array<{ group: string; filter: 'GoodEvil' | 'LawChaos'; values: string[] }> = [
+  { group: 'Good / Evil', filter: 'GoodEvil', values: ['Good', 'Neutral', 'Evil'] },
+  { group: 'Lawful / Chaotic', filter: 'LawChaos', values: ['Lawful', 'Neutral', 'Chaotic'] },
+];
+
+function filterFromQuery(query: URLSearchParams): Filter {
+  const filter = query.get('filter');
+  const value = query.get('value');
+  const known = FILTERS.find((f) => f.filter === filter);
+  return known && value && known.values.includes(value) ? { filter: known.filter, value } : undefined;
+}
+
+export function adoptionBadge(app: App, mysfit: Mysfit): HTMLElement | null {
+  if (!mysfit.adopted) return null;
+  return h('span', { class: 'badge adopted' }, app.adoptedByMe(mysfit.mysfitId) ? 'Adopted by you' : 'Adopted');
+}
+
+function card(app: App, mysfit: Mysfit, report: (text: string) => void): HTMLElement {
+  return h(
+    'li',
+    { class: 'card', 'data-mysfit-id': mysfit.mysfitId },
+    h('a', { href: `#/mysfits/${mysfit.mysfitId}`, class: 'card-link' },
+      picture(mysfit.thumbImageUri, '', 'thumb'),
+      h('h2', {}, mysfit.name),
+    ),
+    h('p', { class: 'species' }, mysfit.species),
+    h('p', { class: 'tags' }, h('span', { class: 'tag' }, mysfit.goodevil), h('span', { class: 'tag' }, mysfit.lawchaos), adoptionBadge(app, mysfit)),
+    likeButton(app, mysfit.mysfitId, mysfit.name, mysfit.likes, report),
+  );
+}
+
+export async function mysfitsView(app: App): Promise<void> {
+  const { query } = currentRoute();
+  const filter = filterFromQuery(query);
+  const message = messageBox();
+  const select = h('select', { id: 'filter', name: 'filter' }, h('option', { value: '' }, 'All mysfits'));
+  for (const group of FILTERS) {
+    select.append(h('optgroup', { label: group.group }, ...group.values.map((value) => h('option', { value: `${group.filter}:${value}` }, value))));
+  }
+  select.value = filter ? `${filter.filter}:${filter.value}` : '';
+  select.addEventListener('change', () => {
+    const [name, value] = select.value.split(':');
+    navigate(name && value ? `#/?filter=${name}&value=${value}` : '#/');
+  });
+  const grid = h('ul', { class: 'grid', 'aria-busy': 'true' });
+  render(
+    app.root,
+    h('h1', {}, 'Meet the Mysfits'),
+    h('form', { class: 'filters', onsubmit: (e: Event) => e.preventDefault() },
+      h('label', { for: 'filter' }, 'Show'),
+      select,
+      h('button', { type: 'button', class: 'secondary', onclick: () => navigate('#/') }, 'View all'),
+    ),
+    message.element,
+    grid,
+  );
+  try {
+    const mysfits = await app.api.listMysfits(filter);
+    grid.setAttribute('aria-busy', 'false');
+    if (mysfits.length === 0) grid.append(h('li', { class: 'empty' }, 'No mysfit matches this filter.'));
+    for (const mysfit of mysfits) grid.append(card(app, mysfit, (text) => message.show(text)));
+  } catch (error) {
+    grid.setAttribute('aria-busy', 'false');
+    message.show((error as Error).message);
+  }
+}

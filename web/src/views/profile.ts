@@ -1,0 +1,63 @@
+/** One mysfit's profile: picture, facts, description, likes and adoption. */
+import { ApiError, LoginRequired, type Mysfit } from '../api';
+import { toLogin, type App } from '../app';
+import { h, messageBox, picture, render } from '../dom';
+import { likeButton } from './likeButton';
+
+function adoptButton(app: App, mysfit: Mysfit, report: (text: string, kind?: 'error' | 'info') => void): HTMLElement {
+  if (mysfit.adopted) {
+    return h('p', { class: 'badge adopted large', 'data-testid': 'adoption' }, app.adoptedByMe(mysfit.mysfitId) ? 'Adopted by you' : 'Adopted');
+  }
+  const button = h('button', { type: 'button', class: 'primary', 'data-testid': 'adoption' }, `Adopt ${mysfit.name}`);
+  button.addEventListener('click', async () => {
+    if (!app.email) return toLogin();
+    button.disabled = true;
+    try {
+      await app.api.adopt(mysfit.mysfitId);
+      if (app.me) app.me.adopted = [...new Set([...app.me.adopted, mysfit.mysfitId])];
+      button.replaceWith(h('p', { class: 'badge adopted large', 'data-testid': 'adoption' }, 'Adopted by you'));
+      report(`${mysfit.name} is yours. Welcome to the family!`, 'info');
+    } catch (error) {
+      if (error instanceof LoginRequired) return toLogin();
+      if (error instanceof ApiError && error.status === 409) {
+        button.replaceWith(h('p', { class: 'badge adopted large', 'data-testid': 'adoption' }, 'Adopted'));
+      } else {
+        button.disabled = false;
+      }
+      report(error instanceof ApiError ? error.message : 'Could not adopt. Try again.');
+    }
+  });
+  return button;
+}
+
+export async function profileView(app: App, mysfitId: string): Promise<void> {
+  const message = messageBox();
+  render(app.root, h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, 'Loading…'), message.element);
+  let mysfit: Mysfit;
+  try {
+    mysfit = await app.api.getMysfit(mysfitId);
+  } catch (error) {
+    render(app.root, h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, 'Mysfit not found'), message.element);
+    message.show(error instanceof ApiError && error.status === 404 ? 'There is no mysfit with that id.' : (error as Error).message);
+    return;
+  }
+  const report = (text: string, kind: 'error' | 'info' = 'error') => message.show(text, kind);
+  render(
+    app.root,
+    h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')),
+    h('article', { class: 'profile', 'data-mysfit-id': mysfit.mysfitId },
+      picture(mysfit.profileImageUri, `${mysfit.name} the ${mysfit.species}`, 'portrait'),
+      h('div', { class: 'facts' },
+        h('h1', {}, mysfit.name),
+        message.element,
+        h('dl', {},
+          h('dt', {}, 'Species'), h('dd', {}, mysfit.species),
+          h('dt', {}, 'Age'), h('dd', {}, mysfit.age.toLocaleString('en-US')),
+          h('dt', {}, 'Alignment'), h('dd', {}, `${mysfit.lawchaos} ${mysfit.goodevil}`),
+        ),
+        h('p', { class: 'description' }, mysfit.description),
+        h('div', { class: 'actions' }, likeButton(app, mysfit.mysfitId, mysfit.name, mysfit.likes, report), adoptButton(app, mysfit, report)),
+      ),
+    ),
+  );
+}
