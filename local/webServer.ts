@@ -5,18 +5,11 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import CONTENT_TYPES from '../infra/contentTypes';
 import { mailboxPage, type Mailbox } from './mailbox';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.map': 'application/json',
-};
+const JSON_TYPE = 'application/json';
+const HTML_TYPE = 'text/html; charset=utf-8';
 
 export interface WebServerOptions {
   port: number;
@@ -33,19 +26,19 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
       res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
       res.end(body);
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'application/json', '{"message":"Method not allowed"}');
-    if (url.pathname === '/config.json') return send(200, TYPES['.json'] as string, JSON.stringify(options.siteConfig, null, 2));
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, JSON_TYPE, '{"message":"Method not allowed"}');
+    if (url.pathname === '/config.json') return send(200, JSON_TYPE, JSON.stringify(options.siteConfig, null, 2));
     if (url.pathname === '/mailbox.json') {
-      return send(200, TYPES['.json'] as string, JSON.stringify({ messages: options.mailbox.list(url.searchParams.get('address') ?? undefined) }));
+      return send(200, JSON_TYPE, JSON.stringify({ messages: options.mailbox.list(url.searchParams.get('address') ?? undefined) }));
     }
-    if (url.pathname === '/mailbox') return send(200, TYPES['.html'] as string, mailboxPage(options.mailbox.list()));
+    if (url.pathname === '/mailbox') return send(200, HTML_TYPE, mailboxPage(options.mailbox.list()));
 
     const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(options.siteDir, relative);
-    if (!file.startsWith(options.siteDir)) return send(404, 'application/json', '{"message":"Not found"}');
+    if (!file.startsWith(options.siteDir)) return send(404, JSON_TYPE, '{"message":"Not found"}');
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) return send(404, 'application/json', '{"message":"Not found"}');
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    if (!existsSync(file)) return send(404, JSON_TYPE, '{"message":"Not found"}');
+    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res);
   });

@@ -1,0 +1,153 @@
+'use strict';
+/**
+ * A small local Serverless plugin that publishes the website with the stack:
+ * - after `serverless deploy`, and on `serverless website`: builds web/ (npm run build:web), writes its
+ *   config.json from the stack's outputs, uploads both to the private website bucket, and invalidates CloudFront;
+ * - before `serverless remove`: empties the bucket, so CloudFormation can delete it.
+ * Not on the local stage, where `npm start` serves the site itself.
+ */
+const { execFileSync } = require('node:child_process');
+const { readdirSync, readFileSync, statSync } = require('node:fs');
+const { extname, join, relative, sep } = require('node:path');
+const { CloudFrontClient, CreateInvalidationCommand } = require('@aws-sdk/client-cloudfront');
+const { DescribeStacksCommand } = require('@aws-sdk/client-cloudformation');
+const { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } = require('@aws-sdk/client-s3');
+const CONTENT_TYPES = require('./contentTypes');
+
+/** @param {string} dir @returns {string[]} */
+function filesUnder(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/**
+ * What the page reads as config.json, from the stack's outputs and the user pool's password policy.
+ * @param {Record<string, string>} outputs
+ * @param {unknown} passwordPolicy
+ */
+function siteConfig(outputs, passwordPolicy) {
+  for (const name of ['ApiUrl', 'Region', 'UserPoolId', 'UserPoolClientId']) {
+    if (!outputs[name]) throw new Error(`website: the stack has no ${name} output`);
+  }
+  return {
+    apiUrl: outputs.ApiUrl,
+    region: outputs.Region,
+    userPoolId: outputs.UserPoolId,
+    userPoolClientId: outputs.UserPoolClientId,
+    authFlow: 'USER_SRP_AUTH',
+    passwordPolicy,
+  };
+}
+
+class Website {
+  /** @param {any} serverless @param {Record<string, unknown>} options */
+  constructor(serverless, options) {
+    this.serverless = serverless;
+    this.options = options;
+    this.provider = serverless.getProvider('aws');
+    this.commands = {
+      website: { usage: 'Builds the website and publishes it to the stage\'s bucket and CloudFront', lifecycleEvents: ['publish'] },
+    };
+    this.hooks = {
+      'after:deploy:deploy': () => this.publish(),
+      'website:publish': () => this.publish(),
+      'before:remove:remove': () => this.emptyBucket(),
+    };
+  }
+
+  /** @param {string} message */
+  log(message) {
+    this.serverless.cli.log(message);
+  }
+
+  isLocal() {
+    return this.provider.getStage() === 'local';
+  }
+
+  async clientConfig() {
+    return this.provider.getAwsSdkV3Config();
+  }
+
+  /** @returns {Promise<Record<string, string>>} */
+  async outputs() {
+    const cloudFormation = await this.provider.getCloudFormationClient();
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: this.provider.naming.getStackName() }));
+    return Object.fromEntries(((Stacks && Stacks[0] && Stacks[0].Outputs) || []).map((/** @type {any} */ o) => [o.OutputKey, o.OutputValue]));
+  }
+
+  passwordPolicy() {
+    const pool = this.serverless.service.resources.Resources.CognitoUserPool;
+    return pool.Properties.Policies.PasswordPolicy;
+  }
+
+  build() {
+    execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: this.serverless.serviceDir, stdio: 'inherit' });
+    return join(this.serverless.serviceDir, 'web', 'dist');
+  }
+
+  async publish() {
+    if (this.isLocal()) return;
+    const dist = this.build();
+    const outputs = await this.outputs();
+    const config = siteConfig(outputs, this.passwordPolicy());
+    const bucket = outputs.WebsiteBucketName;
+    if (!bucket || !outputs.WebsiteDistributionId) throw new Error('website: the stack has no website bucket or distribution outputs');
+
+    const s3 = new S3Client(await this.clientConfig());
+    const files = filesUnder(dist).map((path) => ({
+      key: relative(dist, path).split(sep).join('/'),
+      body: readFileSync(path),
+    }));
+    files.push({ key: 'config.json', body: Buffer.from(JSON.stringify(config, null, 2)) });
+    await Promise.all(
+      files.map(({ key, body }) =>
+        s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentType: CONTENT_TYPES[extname(key)] || 'application/octet-stream',
+            // The page and its settings are read fresh; the rest is refreshed by the invalidation below.
+            CacheControl: key === 'index.html' || key === 'config.json' ? 'no-cache' : 'public, max-age=300',
+          }),
+        ),
+      ),
+    );
+    const cloudFront = new CloudFrontClient(await this.clientConfig());
+    await cloudFront.send(
+      new CreateInvalidationCommand({
+        DistributionId: outputs.WebsiteDistributionId,
+        InvalidationBatch: { CallerReference: `mysfits-${Date.now()}`, Paths: { Quantity: 1, Items: ['/*'] } },
+      }),
+    );
+    this.log(`Website published (${files.length} files): ${outputs.WebsiteUrl}`);
+  }
+
+  async emptyBucket() {
+    if (this.isLocal()) return;
+    let outputs;
+    try {
+      outputs = await this.outputs();
+    } catch (error) {
+      if (/does not exist/.test(/** @type {Error} */ (error).message)) return;
+      throw error;
+    }
+    const bucket = outputs.WebsiteBucketName;
+    if (!bucket) return;
+    const s3 = new S3Client(await this.clientConfig());
+    /** @type {string | undefined} */
+    let token;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      const objects = (page.Contents || []).map((o) => ({ Key: o.Key }));
+      if (objects.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    this.log(`Emptied the website bucket ${bucket}`);
+  }
+}
+
+module.exports = Website;
+module.exports.siteConfig = siteConfig;
