@@ -17,7 +17,7 @@ import { createTables } from '../scripts/lib/tables';
 import { seedMysfits } from '../scripts/seed';
 import { startLegacyProxy } from './legacyProxy';
 import { Mailbox } from './mailbox';
-import { ensureUserPool } from './userPool';
+import { ensureUserPool, readUserPoolIds, type UserPoolIds } from './userPool';
 import { startWebServer } from './webServer';
 
 export const STAGE = 'local';
@@ -138,11 +138,17 @@ async function prepareTables(endpoint: string): Promise<void> {
   }
 }
 
-function startOffline(options: StackOptions, httpPort: number, cognito: { endpoint: string; poolFile: string }): { child: ChildProcess; output: () => string } {
+interface Offline {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** `serverless offline --stage local`, trusting the given pool; tsx's require hook loads the TypeScript authorizer. */
+function startOffline(options: StackOptions, httpPort: number, cognito: { issuer: string; clientId: string }): Offline {
   const serverlessBin = join(PROJECT_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
   const child = spawn(
     process.execPath,
-    [serverlessBin, 'offline', 'start', '--stage', STAGE, '--region', REGION, '--host', '127.0.0.1',
+    ['--require', 'tsx/cjs', serverlessBin, 'offline', 'start', '--stage', STAGE, '--region', REGION, '--host', '127.0.0.1',
       '--httpPort', String(httpPort), '--lambdaPort', String(options.ports.lambda)],
     {
       cwd: PROJECT_ROOT,
@@ -152,8 +158,8 @@ function startOffline(options: StackOptions, httpPort: number, cognito: { endpoi
       env: {
         ...process.env,
         DYNAMODB_PORT: String(options.ports.dynamodb),
-        COGNITO_ENDPOINT: cognito.endpoint,
-        COGNITO_POOL_FILE: cognito.poolFile,
+        COGNITO_ISSUER: cognito.issuer,
+        COGNITO_CLIENT_ID: cognito.clientId,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         SLS_TELEMETRY_DISABLED: '1',
         FORCE_COLOR: '0',
@@ -231,13 +237,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   try {
-    // serverless offline takes longest to start (it bundles every function), so it starts first, while DynamoDB
-    // Local and cognito-local start side by side; its authorizer reads the pool's ids once they are written.
+    // serverless offline takes longest to start (it bundles every function), so when the pool's ids are known
+    // from an earlier start it starts first, while DynamoDB Local and cognito-local start side by side.
     const poolFile = join(dataDir, 'user-pool.json');
     const cognitoEndpoint = `http://127.0.0.1:${ports.cognito}`;
     const offlinePort = legacy ? ports.offline : ports.api;
-    const offline = startOffline(options, offlinePort, { endpoint: cognitoEndpoint, poolFile });
-    stoppers.push(() => killGroup(offline.child));
+    let offline: Offline | undefined;
+    const runOffline = (ids: UserPoolIds) => {
+      offline = startOffline(options, offlinePort, { issuer: `${cognitoEndpoint}/${ids.userPoolId}`, clientId: ids.userPoolClientId });
+      const child = offline.child;
+      stoppers.push(() => killGroup(child));
+    };
+    const known = readUserPoolIds(poolFile);
+    if (known) runOffline(known);
 
     const website = buildWeb();
     // Loaded only now: cognito-local (and the AWS SDK v2 it brings) takes a second to load.
@@ -251,6 +263,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     stoppers.push(() => db.stop());
     stoppers.push(() => cognito.stop());
     const [, ids] = await Promise.all([prepareTables(db.endpoint), ensureUserPool(cognito.endpoint, poolFile)]);
+    // First start, or the recorded pool was gone: serverless offline starts (again) with the pool it must trust.
+    if (!known || known.userPoolId !== ids.userPoolId || known.userPoolClientId !== ids.userPoolClientId) {
+      if (offline) await killGroup(offline.child);
+      runOffline(ids);
+    }
+    const api = offline as Offline;
 
     const apiUrl = `http://127.0.0.1:${ports.api}/${STAGE}`;
     if (legacy) {
@@ -287,7 +305,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     // In legacy mode the list comes from the old service; ask the API for one mysfit instead.
     const probe = legacy ? `http://127.0.0.1:${offlinePort}/${STAGE}/mysfits` : `${apiUrl}/mysfits`;
-    await waitForApi(probe, offline.child, offline.output, 60_000);
+    await waitForApi(probe, api.child, api.output, 60_000);
     writeFileSync(join(dataDir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`);
 
     return {
@@ -298,7 +316,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           db = await startDatabase(ports.dynamodb, dataDir);
         },
       },
-      offlineOutput: offline.output,
+      offlineOutput: () => api.output(),
       stop,
     };
   } catch (error) {

@@ -51,6 +51,11 @@ async function exists(client: CognitoIdentityProviderClient, ids: UserPoolIds): 
   }
 }
 
+/** The ids recorded by an earlier start, if any. */
+export function readUserPoolIds(idsFile: string): UserPoolIds | undefined {
+  return existsSync(idsFile) ? (JSON.parse(readFileSync(idsFile, 'utf8')) as UserPoolIds) : undefined;
+}
+
 /** The pool and client recorded in `idsFile` if they still exist in cognito-local, else new ones. */
 export async function ensureUserPool(endpoint: string, idsFile: string): Promise<UserPoolIds> {
   const client = new CognitoIdentityProviderClient({
@@ -59,16 +64,14 @@ export async function ensureUserPool(endpoint: string, idsFile: string): Promise
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    if (existsSync(idsFile)) {
-      const ids = JSON.parse(readFileSync(idsFile, 'utf8')) as UserPoolIds;
-      if (await exists(client, ids)) return ids;
-    }
+    const ids = readUserPoolIds(idsFile);
+    if (ids && (await exists(client, ids))) return ids;
     const { UserPool } = await client.send(new CreateUserPoolCommand(userPoolInput()));
     const userPoolId = UserPool?.Id as string;
     const { UserPoolClient } = await client.send(new CreateUserPoolClientCommand(userPoolClientInput(userPoolId)));
-    const ids = { userPoolId, userPoolClientId: UserPoolClient?.ClientId as string };
-    writeFileSync(idsFile, JSON.stringify(ids, null, 2));
-    return ids;
+    const created = { userPoolId, userPoolClientId: UserPoolClient?.ClientId as string };
+    writeFileSync(idsFile, JSON.stringify(created, null, 2));
+    return created;
   } finally {
     client.destroy();
   }

@@ -10,9 +10,10 @@ import type { MysfitItem } from '../../shared/mysfitItem';
 import type { EventChanges } from './lambda';
 
 /** The settings tests/unit/env.ts gives every function. */
-export const MYSFITS_TABLE = 'test-mysfits';
-export const ACTIVITY_TABLE = 'test-user-activity';
-export const CORS_ORIGIN = 'https://mysfits.test';
+export { ACTIVITY_TABLE, CORS_ORIGIN, MYSFITS_TABLE } from './settings';
+
+/** How the functions write a time (Date#toISOString). */
+export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The mysfit every sample event in events/ names (Evangeline). */
 export const MYSFIT_ID = '4e53920c-505a-4a90-a694-b9300791f0ae';
@@ -106,6 +107,20 @@ export const IMPERSONATION: EventChanges = {
   body: JSON.stringify({ userId: INTRUDER_ID, sub: INTRUDER_ID, requestContext: { authorizer: { claims: { sub: INTRUDER_ID } } } }),
   queryStringParameters: { userId: INTRUDER_ID, sub: INTRUDER_ID },
 };
+
+/**
+ * Path parameters that are not a mysfit's id: each must be a 400 before anything is read or written. A route's tests
+ * may take a few of these (a description and a mysfitId, or null for no path parameters at all).
+ */
+export const MALFORMED_MYSFIT_IDS: Array<[string, string | null]> = [
+  ['not a UUID', 'evangeline'],
+  ['a UUID without hyphens', '4e53920c505a4a90a694b9300791f0ae'],
+  ['a UUID with a trailing character', `${MYSFIT_ID}x`],
+  ['a path traversal', '../../etc/passwd'],
+  ['an expression injection', "4e53920c' OR MysfitId <> '"],
+  ['an empty id', ''],
+  ['no path parameters at all', null],
+];
 
 /** Requests the Cognito authorizer would not have let through: each must be a 401 before anything is read. */
 export const UNAUTHENTICATED: Array<[string, EventChanges]> = [

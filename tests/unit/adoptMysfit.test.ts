@@ -1,29 +1,21 @@
 /** POST /mysfits/{mysfitId}/adopt: one conditional transaction; a mysfit has at most one adopter. */
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../functions/adoptMysfit';
+import { ACTIVITY_TABLE, CORS_ORIGIN, ISO_TIMESTAMP, MYSFITS_TABLE, MYSFIT_ID, USER_ID, cancelled, commandsSent, reason } from '../support/fixtures';
 import {
-  ACTIVITY_TABLE,
-  AWS_INTERNAL_DETAIL,
-  CORS_ORIGIN,
-  IMPERSONATION,
-  INTRUDER_ID,
-  MYSFITS_TABLE,
-  MYSFIT_ID,
-  UNAUTHENTICATED,
-  UNAVAILABLE_FAILURES,
-  UNAVAILABLE_MESSAGE,
-  USER_ID,
-  cancelled,
-  commandsSent,
-  everythingSent,
-  reason,
-  unexpectedError,
-} from '../support/fixtures';
-import { eventFor, invoke } from '../support/lambda';
+  call,
+  describeHttpFailures,
+  describeIdentity,
+  describeMalformedMysfitIds,
+  expectJsonError,
+  itAnswersCancelledTransactions,
+  mockDocumentClient,
+  type Route,
+} from '../support/routeCases';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+// No waiting between transaction retries.
+const ddb = mockDocumentClient({ instantRetries: true });
+const route: Route = { name: 'adoptMysfit', handler, ddb };
 const OTHER_ADOPTER = 'a2c4e6f8-0000-4000-8000-000000000000';
 
 /** The transaction an adoption must send: the mysfit only if free or already this user's, and the user's record. */
@@ -59,19 +51,11 @@ const adoptedByAnother = {
   AdoptedAt: { S: '2026-11-01T10:00:00.000Z' },
 };
 
-beforeEach(() => {
-  ddb.reset();
-  // No waiting between transaction retries.
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-});
-
-afterEach(() => jest.restoreAllMocks());
-
 test('an adoption writes the mysfit and the adopter\'s record in one conditional transaction', async () => {
   // Arrange
   ddb.on(TransactWriteCommand).resolves({});
   // Act
-  const res = await invoke(handler, eventFor('adoptMysfit'));
+  const res = await call(route);
   // Assert
   expect(res.statusCode).toBe(200);
   expect(res.json).toEqual({ mysfitId: MYSFIT_ID, adopted: true, adoptedByYou: true });
@@ -84,7 +68,7 @@ test('both writes carry the same timestamp', async () => {
   // Arrange
   ddb.on(TransactWriteCommand).resolves({});
   // Act
-  await invoke(handler, eventFor('adoptMysfit'));
+  await call(route);
   // Assert
   const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
   const [mysfit, record] = items.map((item) => item.Update?.ExpressionAttributeValues?.[':now'] as unknown);
@@ -96,11 +80,9 @@ test('a mysfit adopted by someone else is a 409 that does not name the adopter',
   // Arrange
   ddb.on(TransactWriteCommand).rejects(cancelled(reason.conditionFailed(adoptedByAnother), reason.none()));
   // Act
-  const res = await invoke(handler, eventFor('adoptMysfit'));
+  const res = await call(route);
   // Assert
-  expect(res.statusCode).toBe(409);
-  expect(res.json).toEqual({ message: `Mysfit ${MYSFIT_ID} has already been adopted by someone else` });
-  expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
+  expectJsonError(res, 409, `Mysfit ${MYSFIT_ID} has already been adopted by someone else`);
   expect(res.body).not.toContain(OTHER_ADOPTER);
   expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
 });
@@ -109,11 +91,9 @@ test('an unknown mysfit (the condition failed on no item) is a 404', async () =>
   // Arrange
   ddb.on(TransactWriteCommand).rejects(cancelled(reason.conditionFailed(), reason.none()));
   // Act
-  const res = await invoke(handler, eventFor('adoptMysfit'));
+  const res = await call(route);
   // Assert
-  expect(res.statusCode).toBe(404);
-  expect(res.json).toEqual({ message: `No mysfit with id ${MYSFIT_ID}` });
-  expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
+  expectJsonError(res, 404, `No mysfit with id ${MYSFIT_ID}`);
 });
 
 test('a transaction conflict with a concurrent adoption is retried before anything is decided', async () => {
@@ -123,89 +103,26 @@ test('a transaction conflict with a concurrent adoption is retried before anythi
     .rejectsOnce(cancelled(reason.conflict(), reason.none()))
     .rejectsOnce(cancelled(reason.conditionFailed(adoptedByAnother), reason.none()));
   // Act
-  const res = await invoke(handler, eventFor('adoptMysfit'));
+  const res = await call(route);
   // Assert
   expect(res.statusCode).toBe(409);
   expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
 });
 
-describe('identity', () => {
-  test.each(UNAUTHENTICATED)('%s is a 401 JSON and nothing is sent', async (_description, changes) => {
-    // Arrange
-    const event = eventFor('adoptMysfit', changes);
-    // Act
-    const res = await invoke(handler, event);
-    // Assert
-    expect(res.statusCode).toBe(401);
-    expect(res.json).toEqual({ message: 'Unauthorized' });
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-    expect(ddb.calls()).toHaveLength(0);
-  });
-
-  test('the adopter is the verified sub; a body, header or query naming another user changes nothing', async () => {
-    // Arrange
-    ddb.on(TransactWriteCommand).resolves({});
-    // Act
-    const res = await invoke(handler, eventFor('adoptMysfit', IMPERSONATION));
-    // Assert
+describeIdentity(route, {
+  who: 'the adopter',
+  arrange: () => ddb.on(TransactWriteCommand).resolves({}),
+  assert: (res) => {
     expect(res.statusCode).toBe(200);
     expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, adoptTransaction(USER_ID));
-    expect(everythingSent(ddb)).not.toContain(INTRUDER_ID);
-  });
+  },
 });
 
-test('a malformed mysfitId is a 400 and nothing is sent', async () => {
-  // Arrange
-  const event = eventFor('adoptMysfit', { pathParameters: { mysfitId: 'evangeline' } });
-  // Act
-  const res = await invoke(handler, event);
-  // Assert
-  expect(res.statusCode).toBe(400);
-  expect(res.json).toEqual({ message: 'Invalid path: mysfitId must be a UUID' });
-  expect(ddb.calls()).toHaveLength(0);
-});
+describeMalformedMysfitIds(route, [['not a UUID', 'evangeline']]);
 
-describe('when DynamoDB fails', () => {
-  test.each(UNAVAILABLE_FAILURES)('%s is a 503 with a JSON message and CORS', async (_name, failure) => {
-    // Arrange
-    ddb.on(TransactWriteCommand).rejects(failure());
-    // Act
-    const res = await invoke(handler, eventFor('adoptMysfit'));
-    // Assert
-    expect(res.statusCode).toBe(503);
-    expect(res.json).toEqual({ message: UNAVAILABLE_MESSAGE });
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-  });
-
-  test('a transaction cancelled because the table is throttled is a 503', async () => {
-    // Arrange
-    ddb.on(TransactWriteCommand).rejects(cancelled(reason.code('ThrottlingError'), reason.none()));
-    // Act
-    const res = await invoke(handler, eventFor('adoptMysfit'));
-    // Assert
-    expect(res.statusCode).toBe(503);
-    expect(res.json).toEqual({ message: UNAVAILABLE_MESSAGE });
-  });
-
-  test('a transaction cancelled for a reason the code does not expect is a generic 500', async () => {
-    // Arrange
-    ddb.on(TransactWriteCommand).rejects(cancelled(reason.code('ValidationError'), reason.none()));
-    // Act
-    const res = await invoke(handler, eventFor('adoptMysfit'));
-    // Assert
-    expect(res.statusCode).toBe(500);
-    expect(res.json).toEqual({ message: 'Internal server error' });
-  });
-
-  test('an unexpected error is a generic 500 without internals', async () => {
-    // Arrange
-    ddb.on(TransactWriteCommand).rejects(unexpectedError());
-    // Act
-    const res = await invoke(handler, eventFor('adoptMysfit'));
-    // Assert
-    expect(res.statusCode).toBe(500);
-    expect(res.json).toEqual({ message: 'Internal server error' });
-    expect(res.body).not.toContain(AWS_INTERNAL_DETAIL);
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
+describeHttpFailures(route, { arrange: (error) => ddb.on(TransactWriteCommand).rejects(error) }, () => {
+  itAnswersCancelledTransactions(route, {
+    throttled: [['ThrottlingError', [reason.code('ThrottlingError'), reason.none()]]],
+    unexpected: [reason.code('ValidationError'), reason.none()],
   });
 });

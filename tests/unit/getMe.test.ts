@@ -1,27 +1,11 @@
 /** GET /me: the signed-in user's id and email from the verified claims, and their likes and adoptions. */
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../functions/getMe';
-import {
-  ACTIVITY_TABLE,
-  AWS_INTERNAL_DETAIL,
-  CORS_ORIGIN,
-  IMPERSONATION,
-  INTRUDER_ID,
-  MYSFIT_ID,
-  UNAUTHENTICATED,
-  UNAVAILABLE_FAILURES,
-  UNAVAILABLE_MESSAGE,
-  USER_EMAIL,
-  USER_ID,
-  commandsSent,
-  everythingSent,
-  pageByPage,
-  unexpectedError,
-} from '../support/fixtures';
-import { eventFor, invoke } from '../support/lambda';
+import { ACTIVITY_TABLE, CORS_ORIGIN, MYSFIT_ID, USER_EMAIL, USER_ID, commandsSent, pageByPage } from '../support/fixtures';
+import { call, describeHttpFailures, describeIdentity, mockDocumentClient, type Route } from '../support/routeCases';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockDocumentClient();
+const route: Route = { name: 'getMe', handler, ddb };
 const PAULY = '2b473002-36f8-4b87-954e-9a377e0ccbec';
 const SNOWFLAKE = '3f0f196c-4a7b-43af-9e29-6522a715342d';
 
@@ -35,15 +19,13 @@ const activityQuery = (userId: string) => ({
   ProjectionExpression: 'Kind, MysfitId',
 });
 
-beforeEach(() => ddb.reset());
-
 test('returns the user from the claims and their likes and adoptions, from one query of their records', async () => {
   // Arrange
   ddb.on(QueryCommand).resolves({
     Items: [record('ADOPT', MYSFIT_ID), record('LIKE', MYSFIT_ID), record('LIKE', PAULY), record('LIKE', SNOWFLAKE)],
   });
   // Act
-  const res = await invoke(handler, eventFor('getMe'));
+  const res = await call(route);
   // Assert
   expect(res.statusCode).toBe(200);
   expect(res.json).toEqual({ userId: USER_ID, email: USER_EMAIL, liked: [MYSFIT_ID, PAULY, SNOWFLAKE], adopted: [MYSFIT_ID] });
@@ -56,7 +38,7 @@ test('a user with no activity has empty lists', async () => {
   // Arrange
   ddb.on(QueryCommand).resolves({ Items: [] });
   // Act
-  const res = await invoke(handler, eventFor('getMe'));
+  const res = await call(route);
   // Assert
   expect(res.statusCode).toBe(200);
   expect(res.json).toEqual({ userId: USER_ID, email: USER_EMAIL, liked: [], adopted: [] });
@@ -66,7 +48,7 @@ test('claims without an email give email null', async () => {
   // Arrange
   ddb.on(QueryCommand).resolves({ Items: [] });
   // Act
-  const res = await invoke(handler, eventFor('getMe', { claims: { sub: USER_ID } }));
+  const res = await call(route, { claims: { sub: USER_ID } });
   // Assert
   expect(res.statusCode).toBe(200);
   expect(res.json).toEqual({ userId: USER_ID, email: null, liked: [], adopted: [] });
@@ -76,7 +58,7 @@ test('records of a kind it does not know are left out', async () => {
   // Arrange
   ddb.on(QueryCommand).resolves({ Items: [record('LIKE', PAULY), { Kind: 'REVIEW', MysfitId: SNOWFLAKE }] });
   // Act
-  const res = await invoke(handler, eventFor('getMe'));
+  const res = await call(route);
   // Assert
   expect(res.json).toEqual({ userId: USER_ID, email: USER_EMAIL, liked: [PAULY], adopted: [] });
 });
@@ -90,59 +72,20 @@ test('every page of the user\'s records is read', async () => {
   );
   ddb.on(QueryCommand).callsFake(query.respond);
   // Act
-  const res = await invoke(handler, eventFor('getMe'));
+  const res = await call(route);
   // Assert
   expect(res.json).toEqual({ userId: USER_ID, email: USER_EMAIL, liked: [PAULY, SNOWFLAKE], adopted: [MYSFIT_ID] });
   expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 2);
   expect(query.startKeys).toEqual([undefined, pageKey]);
 });
 
-describe('identity', () => {
-  test.each(UNAUTHENTICATED)('%s is a 401 JSON and nothing is read', async (_description, changes) => {
-    // Arrange
-    const event = eventFor('getMe', changes);
-    // Act
-    const res = await invoke(handler, event);
-    // Assert
-    expect(res.statusCode).toBe(401);
-    expect(res.json).toEqual({ message: 'Unauthorized' });
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-    expect(ddb.calls()).toHaveLength(0);
-  });
-
-  test('the user is the verified sub; a body, header or query naming another user changes nothing', async () => {
-    // Arrange
-    ddb.on(QueryCommand).resolves({ Items: [] });
-    // Act
-    const res = await invoke(handler, eventFor('getMe', IMPERSONATION));
-    // Assert
+describeIdentity(route, {
+  who: 'the user',
+  arrange: () => ddb.on(QueryCommand).resolves({ Items: [] }),
+  assert: (res) => {
     expect(res.json).toMatchObject({ userId: USER_ID });
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, activityQuery(USER_ID));
-    expect(everythingSent(ddb)).not.toContain(INTRUDER_ID);
-  });
+  },
 });
 
-describe('when DynamoDB fails', () => {
-  test.each(UNAVAILABLE_FAILURES)('%s is a 503 with a JSON message and CORS', async (_name, failure) => {
-    // Arrange
-    ddb.on(QueryCommand).rejects(failure());
-    // Act
-    const res = await invoke(handler, eventFor('getMe'));
-    // Assert
-    expect(res.statusCode).toBe(503);
-    expect(res.json).toEqual({ message: UNAVAILABLE_MESSAGE });
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-  });
-
-  test('an unexpected error is a generic 500 without internals', async () => {
-    // Arrange
-    ddb.on(QueryCommand).rejects(unexpectedError());
-    // Act
-    const res = await invoke(handler, eventFor('getMe'));
-    // Assert
-    expect(res.statusCode).toBe(500);
-    expect(res.json).toEqual({ message: 'Internal server error' });
-    expect(res.body).not.toContain(AWS_INTERNAL_DETAIL);
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-  });
-});
+describeHttpFailures(route, { arrange: (error) => ddb.on(QueryCommand).rejects(error) });

@@ -1,34 +1,22 @@
 /** GET /mysfits: the whole list (Scan) or one alignment (index Query), every page, validated filters. */
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../functions/listMysfits';
-import {
-  AWS_INTERNAL_DETAIL,
-  CORS_ORIGIN,
-  MYSFITS_TABLE,
-  UNAVAILABLE_FAILURES,
-  UNAVAILABLE_MESSAGE,
-  commandsSent,
-  mysfitItem,
-  pageByPage,
-  unexpectedError,
-} from '../support/fixtures';
-import { eventFor, invoke } from '../support/lambda';
+import { CORS_ORIGIN, MYSFITS_TABLE, UNAVAILABLE_FAILURES, commandsSent, mysfitItem, pageByPage } from '../support/fixtures';
+import { call, describeHttpFailures, expectJsonError, mockDocumentClient, type Route } from '../support/routeCases';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+const ddb = mockDocumentClient();
+const route: Route = { name: 'listMysfits', handler, ddb };
 
 const EVANGELINE = mysfitItem({ Likes: 7 });
 const BLUE = mysfitItem({ MysfitId: 'b41ff031-141e-4a8d-bb56-158a22bea0b3', Name: 'Blue', Species: 'Dragon', Age: 2, GoodEvil: 'Evil', LawChaos: 'Chaotic', Adopted: true });
 const SNOWFLAKE = mysfitItem({ MysfitId: '3f0f196c-4a7b-43af-9e29-6522a715342d', Name: 'Snowflake', Species: 'Yeti', Age: 13, GoodEvil: 'Good', LawChaos: 'Neutral' });
-
-beforeEach(() => ddb.reset());
 
 describe('with the sample event (filter=GoodEvil&value=Evil)', () => {
   test('queries GoodEvilIndex for Evil and returns the mysfits in the workshop field names, by name', async () => {
     // Arrange
     ddb.on(QueryCommand).resolves({ Items: [EVANGELINE, BLUE] });
     // Act
-    const res = await invoke(handler, eventFor('listMysfits'));
+    const res = await call(route);
     // Assert
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
@@ -70,7 +58,7 @@ test.each([
   // Arrange
   ddb.on(QueryCommand).resolves({ Items: [SNOWFLAKE] });
   // Act
-  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: { filter, value } }));
+  const res = await call(route, { queryStringParameters: { filter, value } });
   // Assert
   expect(res.statusCode).toBe(200);
   expect(res.json).toEqual({ mysfits: [expect.objectContaining({ mysfitId: SNOWFLAKE.MysfitId })] });
@@ -91,7 +79,7 @@ test.each([
   // Arrange
   ddb.on(ScanCommand).resolves({ Items: [SNOWFLAKE, EVANGELINE] });
   // Act
-  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters }));
+  const res = await call(route, { queryStringParameters });
   // Assert
   expect(res.statusCode).toBe(200);
   expect((res.json.mysfits as Array<{ name: string }>).map((m) => m.name)).toEqual(['Evangeline', 'Snowflake']);
@@ -104,7 +92,7 @@ test('an empty table is an empty list, not a 404', async () => {
   // Arrange
   ddb.on(ScanCommand).resolves({ Items: [] });
   // Act
-  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+  const res = await call(route, { queryStringParameters: null });
   // Assert
   expect(res.statusCode).toBe(200);
   expect(res.json).toEqual({ mysfits: [] });
@@ -117,7 +105,7 @@ test('a mysfit the legacy service wrote without Likes or Adopted shows 0 likes, 
   delete legacy.Adopted;
   ddb.on(ScanCommand).resolves({ Items: [legacy] });
   // Act
-  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+  const res = await call(route, { queryStringParameters: null });
   // Assert
   expect(res.json).toEqual({ mysfits: [expect.objectContaining({ likes: 0, adopted: false })] });
 });
@@ -128,7 +116,7 @@ test('mysfits with the same name are ordered by id, so the order is stable', asy
   const twinA = mysfitItem({ MysfitId: 'aaaaaaaa-0000-4000-8000-000000000000', Name: 'Twin' });
   ddb.on(ScanCommand).resolves({ Items: [twinB, twinA] });
   // Act
-  const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+  const res = await call(route, { queryStringParameters: null });
   // Assert
   expect((res.json.mysfits as Array<{ mysfitId: string }>).map((m) => m.mysfitId)).toEqual([twinA.MysfitId, twinB.MysfitId]);
 });
@@ -143,7 +131,7 @@ describe('pagination: every page is read, so the list is whole', () => {
     );
     ddb.on(ScanCommand).callsFake(scan.respond);
     // Act
-    const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+    const res = await call(route, { queryStringParameters: null });
     // Assert
     expect(res.statusCode).toBe(200);
     expect((res.json.mysfits as Array<{ name: string }>).map((m) => m.name)).toEqual(['Blue', 'Evangeline', 'Snowflake']);
@@ -158,7 +146,7 @@ describe('pagination: every page is read, so the list is whole', () => {
     const query = pageByPage({ Items: [BLUE], LastEvaluatedKey: pageKey }, { Items: [EVANGELINE] });
     ddb.on(QueryCommand).callsFake(query.respond);
     // Act
-    const res = await invoke(handler, eventFor('listMysfits'));
+    const res = await call(route);
     // Assert
     expect((res.json.mysfits as Array<{ name: string }>).map((m) => m.name)).toEqual(['Blue', 'Evangeline']);
     expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 2);
@@ -179,29 +167,16 @@ describe('an invalid query string is a 400 that names the problem, and nothing i
     { description: 'a value without a filter', query: { value: 'Evil' }, problem: 'filter is required with value' },
   ])('$description', async ({ query, problem }) => {
     // Arrange
-    const event = eventFor('listMysfits', { queryStringParameters: query });
+    const changes = { queryStringParameters: query };
     // Act
-    const res = await invoke(handler, event);
+    const res = await call(route, changes);
     // Assert
-    expect(res.statusCode).toBe(400);
-    expect(res.json).toEqual({ message: `Invalid query string: ${problem}` });
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
+    expectJsonError(res, 400, `Invalid query string: ${problem}`);
     expect(ddb.calls()).toHaveLength(0);
   });
 });
 
-describe('when DynamoDB fails', () => {
-  test.each(UNAVAILABLE_FAILURES)('%s is a 503 with a JSON message and CORS', async (_name, failure) => {
-    // Arrange
-    ddb.on(QueryCommand).rejects(failure());
-    // Act
-    const res = await invoke(handler, eventFor('listMysfits'));
-    // Assert
-    expect(res.statusCode).toBe(503);
-    expect(res.json).toEqual({ message: UNAVAILABLE_MESSAGE });
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-  });
-
+describeHttpFailures(route, { arrange: (error) => ddb.on(QueryCommand).rejects(error) }, () => {
   test('a failure on a later page fails the whole request rather than returning part of the list', async () => {
     // Arrange
     ddb
@@ -209,21 +184,9 @@ describe('when DynamoDB fails', () => {
       .resolvesOnce({ Items: [EVANGELINE], LastEvaluatedKey: { MysfitId: EVANGELINE.MysfitId } })
       .rejectsOnce(UNAVAILABLE_FAILURES[1]![1]());
     // Act
-    const res = await invoke(handler, eventFor('listMysfits', { queryStringParameters: null }));
+    const res = await call(route, { queryStringParameters: null });
     // Assert
     expect(res.statusCode).toBe(503);
     expect(res.json).not.toHaveProperty('mysfits');
-  });
-
-  test('an unexpected error is a generic 500 without internals', async () => {
-    // Arrange
-    ddb.on(QueryCommand).rejects(unexpectedError());
-    // Act
-    const res = await invoke(handler, eventFor('listMysfits'));
-    // Assert
-    expect(res.statusCode).toBe(500);
-    expect(res.json).toEqual({ message: 'Internal server error' });
-    expect(res.body).not.toContain(AWS_INTERNAL_DETAIL);
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
   });
 });

@@ -3,11 +3,24 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SEED_MYSFITS, seedMysfits } from '../../scripts/seed';
-import { GOOD_EVIL, LAW_CHAOS } from '../../shared/mysfitItem';
+import { GOOD_EVIL, LAW_CHAOS, type MysfitFacts, type MysfitItem } from '../../shared/mysfitItem';
 import { mysfitPathSchema } from '../../shared/validation';
+import { mysfitItem } from '../support/fixtures';
+import { applySetUpdate } from '../support/updateExpression';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'mysfits-local-mysfits';
+const ADOPTER = 'a2c4e6f8-0000-4000-8000-000000000000';
+
+/** The table attribute each seed fact is stored in: the workshop's names (see MysfitItem). */
+const ATTRIBUTE_OF: Record<keyof MysfitFacts, keyof MysfitItem> = {
+  mysfitId: 'MysfitId', name: 'Name', species: 'Species', age: 'Age', description: 'Description',
+  goodevil: 'GoodEvil', lawchaos: 'LawChaos', thumbImageUri: 'ThumbImageUri', profileImageUri: 'ProfileImageUri',
+};
+
+/** The facts as the table holds them. */
+const stored = (facts: MysfitFacts) =>
+  Object.fromEntries(Object.entries(ATTRIBUTE_OF).map(([fact, attribute]) => [attribute, facts[fact as keyof MysfitFacts]]));
 
 beforeEach(() => ddb.reset());
 
@@ -26,28 +39,19 @@ test('sends one UpdateCommand per mysfit, twelve in all, and nothing else', asyn
 test('each update sets the facts, and sets Likes and Adopted only if_not_exists', async () => {
   // Arrange
   ddb.on(UpdateCommand).resolves({});
+  const usersDid = { Likes: 5, Adopted: true, AdoptedBy: ADOPTER, AdoptedAt: '2026-11-01T10:00:00.000Z' };
   // Act
   await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE);
   // Assert
-  for (const facts of SEED_MYSFITS) {
-    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
-      TableName: TABLE,
-      Key: { MysfitId: facts.mysfitId },
-      UpdateExpression: expect.stringContaining('Likes = if_not_exists(Likes, :zero), Adopted = if_not_exists(Adopted, :false)'),
-      ExpressionAttributeNames: { '#name': 'Name' },
-      ExpressionAttributeValues: {
-        ':name': facts.name,
-        ':species': facts.species,
-        ':age': facts.age,
-        ':description': facts.description,
-        ':goodevil': facts.goodevil,
-        ':lawchaos': facts.lawchaos,
-        ':thumb': facts.thumbImageUri,
-        ':profile': facts.profileImageUri,
-        ':zero': 0,
-        ':false': false,
-      },
-    });
+  const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+  expect(updates.map(({ TableName, Key }) => ({ TableName, Key }))).toEqual(SEED_MYSFITS.map((facts) => ({ TableName: TABLE, Key: { MysfitId: facts.mysfitId } })));
+  for (const [i, facts] of SEED_MYSFITS.entries()) {
+    const update = updates[i]!;
+    // A mysfit not yet in the table gets its facts, no likes and no adopter.
+    expect(applySetUpdate({ ...update.Key }, update)).toStrictEqual({ ...stored(facts), Likes: 0, Adopted: false });
+    // Seeding again over an older version refreshes its facts and keeps what users did.
+    const older = mysfitItem({ MysfitId: facts.mysfitId, Age: -1, Description: 'An older description', ...usersDid });
+    expect(applySetUpdate(older, update)).toStrictEqual({ ...stored(facts), ...usersDid });
   }
 });
 

@@ -1,242 +1,26 @@
-/** DELETE /mysfits/{mysfitId}/like: the like record goes and the count drops in one transaction; a repeat changes nothing. */
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+/**
+ * DELETE /mysfits/{mysfitId}/like: the like record goes and the count drops in one transaction; a repeat changes nothing.
+ * The cases are shared with likeMysfit (tests/support/likeCases.ts); what makes this an unlike is stated here.
+ */
 import { handler } from '../../functions/unlikeMysfit';
-import {
-  ACTIVITY_TABLE,
-  AWS_INTERNAL_DETAIL,
-  CORS_ORIGIN,
-  IMPERSONATION,
-  INTRUDER_ID,
-  MYSFITS_TABLE,
-  MYSFIT_ID,
-  UNAUTHENTICATED,
-  UNAVAILABLE_FAILURES,
-  UNAVAILABLE_MESSAGE,
-  USER_ID,
-  cancelled,
-  commandsSent,
-  everythingSent,
-  reason,
-  unexpectedError,
-} from '../support/fixtures';
-import { eventFor, invoke } from '../support/lambda';
+import { ACTIVITY_TABLE, MYSFIT_ID } from '../support/fixtures';
+import { describeLikeCases, type LikeDirection } from '../support/likeCases';
+import { mockDocumentClient } from '../support/routeCases';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+// No waiting between transaction retries.
+const ddb = mockDocumentClient({ instantRetries: true });
 
-/** The transaction an unlike must send: the user's record only if present, and -1 only on a mysfit that exists. */
-const unlikeTransaction = (userId: string) => ({
-  TransactItems: [
-    {
-      Delete: {
-        TableName: ACTIVITY_TABLE,
-        Key: { UserId: userId, Activity: `LIKE#${MYSFIT_ID}` },
-        ConditionExpression: 'attribute_exists(UserId)',
-      },
-    },
-    {
-      Update: {
-        TableName: MYSFITS_TABLE,
-        Key: { MysfitId: MYSFIT_ID },
-        UpdateExpression: 'ADD Likes :minusOne',
-        ConditionExpression: 'attribute_exists(MysfitId)',
-        ExpressionAttributeValues: { ':minusOne': -1 },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    },
-  ],
-});
+/** An unlike: the user's record only if present, and -1 only on a mysfit that exists. */
+const UNLIKE: LikeDirection = {
+  verb: 'unlike',
+  first: 'an unlike',
+  firstDoes: 'deletes the record and -1',
+  repeat: 'a repeat unlike (no record)',
+  liked: false,
+  recordWrite: (userId) => ({
+    Delete: { TableName: ACTIVITY_TABLE, Key: { UserId: userId, Activity: `LIKE#${MYSFIT_ID}` }, ConditionExpression: 'attribute_exists(UserId)' },
+  }),
+  count: { placeholder: ':minusOne', delta: -1 },
+};
 
-const consistentCountRead = { TableName: MYSFITS_TABLE, Key: { MysfitId: MYSFIT_ID }, ProjectionExpression: 'Likes', ConsistentRead: true };
-
-beforeEach(() => {
-  ddb.reset();
-  // No waiting between transaction retries.
-  jest.spyOn(Math, 'random').mockReturnValue(0);
-});
-
-afterEach(() => jest.restoreAllMocks());
-
-test('an unlike deletes the record and -1 in one transaction, then reads the count consistently', async () => {
-  // Arrange
-  ddb.on(TransactWriteCommand).resolves({});
-  ddb.on(GetCommand).resolves({ Item: { Likes: 8 } });
-  // Act
-  const res = await invoke(handler, eventFor('unlikeMysfit'));
-  // Assert
-  expect(res.statusCode).toBe(200);
-  expect(res.json).toEqual({ mysfitId: MYSFIT_ID, likes: 8, liked: false });
-  expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-  expect(commandsSent(ddb)).toEqual(['TransactWriteCommand', 'GetCommand']);
-  expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, unlikeTransaction(USER_ID));
-  expect(ddb).toHaveReceivedCommandWith(GetCommand, consistentCountRead);
-});
-
-test('a repeat unlike (no record) is a 200 with the unchanged count, and is not retried', async () => {
-  // Arrange
-  ddb.on(TransactWriteCommand).rejects(cancelled(reason.conditionFailed(), reason.none()));
-  ddb.on(GetCommand).resolves({ Item: { Likes: 8 } });
-  // Act
-  const res = await invoke(handler, eventFor('unlikeMysfit'));
-  // Assert
-  expect(res.statusCode).toBe(200);
-  expect(res.json).toEqual({ mysfitId: MYSFIT_ID, likes: 8, liked: false });
-  expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-  expect(ddb).toHaveReceivedCommandWith(GetCommand, consistentCountRead);
-});
-
-test.each([
-  ['an unlike', [reason.none(), reason.conditionFailed()]],
-  ['a repeat unlike', [reason.conditionFailed(), reason.conditionFailed()]],
-])('%s of an unknown mysfit is a 404, and the count is not read', async (_description, reasons) => {
-  // Arrange
-  ddb.on(TransactWriteCommand).rejects(cancelled(...reasons));
-  // Act
-  const res = await invoke(handler, eventFor('unlikeMysfit'));
-  // Assert
-  expect(res.statusCode).toBe(404);
-  expect(res.json).toEqual({ message: `No mysfit with id ${MYSFIT_ID}` });
-  expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-  expect(ddb).not.toHaveReceivedCommand(GetCommand);
-});
-
-test('a mysfit deleted between the unlike and the count read is a 404', async () => {
-  // Arrange
-  ddb.on(TransactWriteCommand).resolves({});
-  ddb.on(GetCommand).resolves({});
-  // Act
-  const res = await invoke(handler, eventFor('unlikeMysfit'));
-  // Assert
-  expect(res.statusCode).toBe(404);
-  expect(res.json).toEqual({ message: `No mysfit with id ${MYSFIT_ID}` });
-});
-
-test('a transaction conflict with a concurrent like is retried, and the unlike then counts once', async () => {
-  // Arrange
-  ddb
-    .on(TransactWriteCommand)
-    .rejectsOnce(cancelled(reason.none(), reason.conflict()))
-    .resolvesOnce({});
-  ddb.on(GetCommand).resolves({ Item: { Likes: 7 } });
-  // Act
-  const res = await invoke(handler, eventFor('unlikeMysfit'));
-  // Assert
-  expect(res.statusCode).toBe(200);
-  expect(res.json).toEqual({ mysfitId: MYSFIT_ID, likes: 7, liked: false });
-  expect(commandsSent(ddb)).toEqual(['TransactWriteCommand', 'TransactWriteCommand', 'GetCommand']);
-});
-
-describe('identity', () => {
-  test.each(UNAUTHENTICATED)('%s is a 401 JSON and nothing is sent', async (_description, changes) => {
-    // Arrange
-    const event = eventFor('unlikeMysfit', changes);
-    // Act
-    const res = await invoke(handler, event);
-    // Assert
-    expect(res.statusCode).toBe(401);
-    expect(res.json).toEqual({ message: 'Unauthorized' });
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-    expect(ddb.calls()).toHaveLength(0);
-  });
-
-  test('the unliker is the verified sub; a body, header or query naming another user changes nothing', async () => {
-    // Arrange
-    ddb.on(TransactWriteCommand).resolves({});
-    ddb.on(GetCommand).resolves({ Item: { Likes: 1 } });
-    // Act
-    const res = await invoke(handler, eventFor('unlikeMysfit', IMPERSONATION));
-    // Assert
-    expect(res.statusCode).toBe(200);
-    expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, unlikeTransaction(USER_ID));
-    expect(everythingSent(ddb)).not.toContain(INTRUDER_ID);
-  });
-
-  test('another verified sub unlikes as that user', async () => {
-    // Arrange
-    ddb.on(TransactWriteCommand).resolves({});
-    ddb.on(GetCommand).resolves({ Item: { Likes: 1 } });
-    // Act
-    await invoke(handler, eventFor('unlikeMysfit', { claims: { sub: INTRUDER_ID } }));
-    // Assert
-    expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, unlikeTransaction(INTRUDER_ID));
-  });
-});
-
-test.each([
-  ['not a UUID', 'evangeline'],
-  ['a path traversal', '../adopt'],
-])('a malformed mysfitId (%s) is a 400 and nothing is sent', async (_description, mysfitId) => {
-  // Arrange
-  const event = eventFor('unlikeMysfit', { pathParameters: { mysfitId } });
-  // Act
-  const res = await invoke(handler, event);
-  // Assert
-  expect(res.statusCode).toBe(400);
-  expect(res.json).toEqual({ message: 'Invalid path: mysfitId must be a UUID' });
-  expect(ddb.calls()).toHaveLength(0);
-});
-
-describe('when DynamoDB fails', () => {
-  test.each(UNAVAILABLE_FAILURES)('%s on the transaction is a 503 with a JSON message and CORS', async (_name, failure) => {
-    // Arrange
-    ddb.on(TransactWriteCommand).rejects(failure());
-    // Act
-    const res = await invoke(handler, eventFor('unlikeMysfit'));
-    // Assert
-    expect(res.statusCode).toBe(503);
-    expect(res.json).toEqual({ message: UNAVAILABLE_MESSAGE });
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-    expect(ddb).not.toHaveReceivedCommand(GetCommand);
-  });
-
-  test.each(UNAVAILABLE_FAILURES)('%s on the count read is a 503', async (_name, failure) => {
-    // Arrange
-    ddb.on(TransactWriteCommand).resolves({});
-    ddb.on(GetCommand).rejects(failure());
-    // Act
-    const res = await invoke(handler, eventFor('unlikeMysfit'));
-    // Assert
-    expect(res.statusCode).toBe(503);
-    expect(res.json).toEqual({ message: UNAVAILABLE_MESSAGE });
-  });
-
-  test.each([
-    ['ProvisionedThroughputExceeded', [reason.none(), reason.code('ProvisionedThroughputExceeded')]],
-    ['ThrottlingError', [reason.code('ThrottlingError'), reason.none()]],
-  ])('a transaction cancelled for %s (the table is throttled) is a 503, not a 500', async (_code, reasons) => {
-    // Arrange
-    ddb.on(TransactWriteCommand).rejects(cancelled(...reasons));
-    // Act
-    const res = await invoke(handler, eventFor('unlikeMysfit'));
-    // Assert
-    expect(res.statusCode).toBe(503);
-    expect(res.json).toEqual({ message: UNAVAILABLE_MESSAGE });
-    expect(ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    expect(ddb).not.toHaveReceivedCommand(GetCommand);
-  });
-
-  test('a transaction cancelled for a reason the code does not expect is a generic 500', async () => {
-    // Arrange
-    ddb.on(TransactWriteCommand).rejects(cancelled(reason.none(), reason.code('ValidationError')));
-    ddb.on(GetCommand).resolves({ Item: { Likes: 8 } });
-    // Act
-    const res = await invoke(handler, eventFor('unlikeMysfit'));
-    // Assert
-    expect(res.statusCode).toBe(500);
-    expect(res.json).toEqual({ message: 'Internal server error' });
-    expect(res.body).not.toContain('ValidationError');
-    expect(ddb).not.toHaveReceivedCommand(GetCommand);
-  });
-
-  test('an unexpected error is a generic 500 without internals', async () => {
-    // Arrange
-    ddb.on(TransactWriteCommand).rejects(unexpectedError());
-    // Act
-    const res = await invoke(handler, eventFor('unlikeMysfit'));
-    // Assert
-    expect(res.statusCode).toBe(500);
-    expect(res.json).toEqual({ message: 'Internal server error' });
-    expect(res.body).not.toContain(AWS_INTERNAL_DETAIL);
-    expect(res.headers?.['Access-Control-Allow-Origin']).toBe(CORS_ORIGIN);
-  });
-});
+describeLikeCases({ name: 'unlikeMysfit', handler, ddb }, UNLIKE);

@@ -2,20 +2,16 @@
  * The Mysfits API from the page. Calls that need a user carry the ID token; on a 401 the session is refreshed and
  * the call retried once; a second 401 means the person must log in again.
  */
-import type { Auth } from './auth';
+import type { Mysfit } from '../../shared/mysfitItem';
 
-export interface Mysfit {
-  mysfitId: string;
-  name: string;
-  species: string;
-  age: number;
-  description: string;
-  goodevil: string;
-  lawchaos: string;
-  thumbImageUri: string;
-  profileImageUri: string;
-  likes: number;
-  adopted: boolean;
+// The API's own type: the page shows what the API sends, field for field.
+export type { Mysfit };
+
+/** What the API client needs of the session (the Auth class provides it). */
+export interface Session {
+  idToken(): Promise<string | null>;
+  refreshedIdToken(): Promise<string | null>;
+  logOut(): void;
 }
 
 export interface Me {
@@ -51,7 +47,7 @@ type Fetch = typeof fetch;
 export class Api {
   constructor(
     private readonly baseUrl: string,
-    private readonly auth: Pick<Auth, 'idToken' | 'refreshedIdToken' | 'logOut'>,
+    private readonly auth: Session,
     private readonly fetcher: Fetch = (...args) => fetch(...args),
   ) {}
 

@@ -1,12 +1,6 @@
 /** The site's settings, read from /config.json at start: written by the local stack, and by the deploy in prod. */
+import type { PasswordPolicy } from './passwordPolicy';
 
-export interface PasswordPolicy {
-  MinimumLength: number;
-  RequireLowercase: boolean;
-  RequireUppercase: boolean;
-  RequireNumbers: boolean;
-  RequireSymbols: boolean;
-}
 
 export interface SiteConfig {
   apiUrl: string;

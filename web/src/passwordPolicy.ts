@@ -1,5 +1,13 @@
 /** The user pool's password policy, checked in the page so people see what is wrong before they submit. */
-import type { PasswordPolicy } from './config';
+
+/** The user pool's policy, as serverless.yml's CognitoUserPool defines it. */
+export interface PasswordPolicy {
+  MinimumLength: number;
+  RequireLowercase: boolean;
+  RequireUppercase: boolean;
+  RequireNumbers: boolean;
+  RequireSymbols: boolean;
+}
 
 export interface PasswordRule {
   text: string;

@@ -1,6 +1,5 @@
 /** The password rules the register and reset forms check before anything is sent. */
-import type { PasswordPolicy } from '../../../web/src/config';
-import { passwordProblems, passwordRules } from '../../../web/src/passwordPolicy';
+import { passwordProblems, passwordRules, type PasswordPolicy } from '../../../web/src/passwordPolicy';
 
 const POLICY: PasswordPolicy = { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false };
 

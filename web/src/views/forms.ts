@@ -1,7 +1,6 @@
 /** Shared pieces of the account forms: labelled fields, a password field with its live rules, busy buttons. */
-import type { PasswordPolicy } from '../config';
 import { h } from '../dom';
-import { passwordRules } from '../passwordPolicy';
+import { passwordRules, type PasswordPolicy } from '../passwordPolicy';
 
 export function field(id: string, label: string, input: Record<string, string | boolean>): { wrapper: HTMLElement; input: HTMLInputElement } {
   const element = h('input', { id, name: id, required: true, ...input });

@@ -1,0 +1,19 @@
+/**
+ * The settings tests/unit/env.ts gives every function before it loads. Unit tests mock DynamoDB, so the table names
+ * are only labels, but responses and the commands sent must carry these values: tests/support/fixtures.ts re-exports them.
+ * No imports: tests/unit/env.ts runs before any module under test.
+ */
+export const MYSFITS_TABLE = 'test-mysfits';
+export const ACTIVITY_TABLE = 'test-user-activity';
+export const CORS_ORIGIN = 'https://mysfits.test';
+
+export const UNIT_ENVIRONMENT = {
+  MYSFITS_TABLE,
+  ACTIVITY_TABLE,
+  CORS_ORIGIN,
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+} as const;
