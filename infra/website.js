@@ -96,10 +96,10 @@ class Website {
     if (!bucket || !outputs.WebsiteDistributionId) throw new Error('website: the stack has no website bucket or distribution outputs');
 
     const s3 = new S3Client(await this.clientConfig());
-    const files = filesUnder(dist).map((path) => ({
-      key: relative(dist, path).split(sep).join('/'),
-      body: readFileSync(path),
-    }));
+    // Source maps stay on the build machine: the site's source is not published.
+    const files = filesUnder(dist)
+      .filter((path) => extname(path) !== '.map')
+      .map((path) => ({ key: relative(dist, path).split(sep).join('/'), body: readFileSync(path) }));
     files.push({ key: 'config.json', body: Buffer.from(JSON.stringify(config, null, 2)) });
     await Promise.all(
       files.map(({ key, body }) =>
@@ -109,12 +109,13 @@ class Website {
             Key: key,
             Body: body,
             ContentType: CONTENT_TYPES[extname(key)] || 'application/octet-stream',
-            // The page and its settings are read fresh; the rest is refreshed by the invalidation below.
-            CacheControl: key === 'index.html' || key === 'config.json' ? 'no-cache' : 'public, max-age=300',
+            // Revalidated on every load (a 304 when unchanged): a browser never mixes a new page with an old script.
+            CacheControl: 'no-cache',
           }),
         ),
       ),
     );
+    await this.deleteAllBut(s3, bucket, new Set(files.map((file) => file.key)));
     const cloudFront = new CloudFrontClient(await this.clientConfig());
     await cloudFront.send(
       new CreateInvalidationCommand({
@@ -137,15 +138,34 @@ class Website {
     const bucket = outputs.WebsiteBucketName;
     if (!bucket) return;
     const s3 = new S3Client(await this.clientConfig());
+    try {
+      await this.deleteAllBut(s3, bucket, new Set());
+    } catch (error) {
+      if (/** @type {Error} */ (error).name === 'NoSuchBucket') return;
+      throw error;
+    }
+    this.log(`Emptied the website bucket ${bucket}`);
+  }
+
+  /**
+   * Deletes every object of the bucket whose key is not in `keep` (files an earlier build had and this one has not).
+   * @param {S3Client} s3 @param {string} bucket @param {Set<string>} keep
+   */
+  async deleteAllBut(s3, bucket, keep) {
     /** @type {string | undefined} */
     let token;
     do {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-      const objects = (page.Contents || []).map((o) => ({ Key: o.Key }));
-      if (objects.length > 0) await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
+      const objects = (page.Contents || []).filter((o) => o.Key && !keep.has(o.Key)).map((o) => ({ Key: o.Key }));
+      if (objects.length > 0) {
+        const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
+        const errors = result.Errors || [];
+        if (errors.length > 0) {
+          throw new Error(`website: could not delete ${errors.length} objects from ${bucket}: ${errors.map((e) => `${e.Key} (${e.Code})`).join(', ')}`);
+        }
+      }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    this.log(`Emptied the website bucket ${bucket}`);
   }
 }
 

@@ -11,7 +11,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../scripts/lib/dynamodbLocal';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadServerlessConfig, PROJECT_ROOT, stageTableNames } from '../scripts/lib/serverlessConfig';
+import { loadServerlessConfig, PROJECT_ROOT, stageParams, stageTableNames } from '../scripts/lib/serverlessConfig';
+import { invokeThroughOffline, startFirehoseStandIn } from './firehose';
 import { buildWeb, WEB_DIST } from '../scripts/buildWeb';
 import { createTables } from '../scripts/lib/tables';
 import { seedMysfits } from '../scripts/seed';
@@ -32,6 +33,8 @@ export interface Ports {
   lambda: number;
   /** serverless-offline's own HTTP port when the legacy proxy stands in front of it. */
   offline: number;
+  /** The stand-in for the clicks delivery stream. */
+  firehose: number;
 }
 
 export interface StackOptions {
@@ -72,9 +75,10 @@ const NAMES: Record<keyof Ports, string> = {
   dynamodb: 'DYNAMODB_PORT',
   lambda: 'LAMBDA_PORT',
   offline: 'OFFLINE_PORT',
+  firehose: 'FIREHOSE_PORT',
 };
 
-export const DEFAULT_PORTS: Ports = { api: 3000, web: 8080, cognito: 9229, dynamodb: 8000, lambda: 3002, offline: 3003 };
+export const DEFAULT_PORTS: Ports = { api: 3000, web: 8080, cognito: 9229, dynamodb: 8000, lambda: 3002, offline: 3003, firehose: 4573 };
 
 /** Ports from the environment (API_PORT, WEB_PORT, COGNITO_PORT, DYNAMODB_PORT, LAMBDA_PORT, OFFLINE_PORT). */
 export function portsFromEnv(env: NodeJS.ProcessEnv = process.env): Ports {
@@ -160,6 +164,7 @@ function startOffline(options: StackOptions, httpPort: number, cognito: { issuer
         DYNAMODB_PORT: String(options.ports.dynamodb),
         COGNITO_ISSUER: cognito.issuer,
         COGNITO_CLIENT_ID: cognito.clientId,
+        FIREHOSE_ENDPOINT: `http://127.0.0.1:${options.ports.firehose}`,
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         SLS_TELEMETRY_DISABLED: '1',
         FORCE_COLOR: '0',
@@ -269,6 +274,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       runOffline(ids);
     }
     const api = offline as Offline;
+
+    // The clicks delivery stream: records land in <data>/clicks-bucket/ as they would in the S3 bucket.
+    const { service, functions } = loadServerlessConfig(STAGE);
+    const firehose = await startFirehoseStandIn({
+      port: ports.firehose,
+      streamName: String(functions.recordClicks?.environment?.CLICKS_STREAM),
+      outputDir: join(dataDir, 'clicks-bucket'),
+      transform: invokeThroughOffline(ports.lambda, `${service}-${STAGE}-enrichClicks`),
+      flushIntervalMs: Number(stageParams(STAGE).clicksBufferSeconds) * 1000,
+      region: REGION,
+    });
+    stoppers.push(() => firehose.stop());
 
     const apiUrl = `http://127.0.0.1:${ports.api}/${STAGE}`;
     if (legacy) {

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on 127.0.0.1 until Ctrl-C. Ports from API_PORT, WEB_PORT, COGNITO_PORT,
- * DYNAMODB_PORT, LAMBDA_PORT (and OFFLINE_PORT in legacy mode); LEGACY_LIST_URL turns legacy mode on.
+ * DYNAMODB_PORT, LAMBDA_PORT, FIREHOSE_PORT (and OFFLINE_PORT in legacy mode); LEGACY_LIST_URL turns legacy mode on.
  * Data persists in .local/, or in LOCAL_DATA_DIR (`npm run start:fresh` deletes .local first).
  */
 import { join, relative } from 'node:path';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     `  Mailbox        ${info.mailboxUrl}    (JSON: ${info.websiteUrl}/mailbox.json)`,
     `  Cognito        ${info.cognitoEndpoint}    user pool ${info.userPoolId}, client ${info.userPoolClientId}`,
     `  DynamoDB       ${info.dynamodbEndpoint}    region ${info.region}`,
+    `  Clicks         ${relative(PROJECT_ROOT, join(dataDir, 'clicks-bucket'))}/    (npm run report)`,
     ...(legacyListUrl ? [`  Legacy mode    GET /mysfits -> ${legacyListUrl}/mysfits`] : []),
     '',
     `  All of it as JSON: ${relative(PROJECT_ROOT, join(dataDir, 'stack.json'))}.   Ctrl-C stops everything.`,

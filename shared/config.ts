@@ -1,6 +1,7 @@
 /** The functions' settings, read from the environment once at cold start; a missing one fails the cold start. */
 
-function required(name: string): string {
+
+export function required(name: string): string {
   const value = process.env[name];
   if (value === undefined || value.trim() === '') {
     throw new Error(`Missing required environment variable ${name}`);

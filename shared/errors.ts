@@ -88,6 +88,10 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     if (isUnavailable(error)) {
       return { statusCode: 503, message: new ServiceUnavailable().message };
     }
+    // middy's JSON body parser calls unparseable JSON a 415; it is a bad request.
+    if (error.message === 'Invalid or malformed JSON was provided') {
+      return { statusCode: 400, message: 'The body is not valid JSON' };
+    }
     // Errors raised by middy middlewares (http-errors style) carry a status; expose only client errors.
     const status = (error as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -5,6 +5,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { config } from './config';
 import { toErrorResponse } from './errors';
@@ -57,12 +58,17 @@ function requestLog(route: string): Middleware {
   };
 }
 
+export interface HttpHandlerOptions {
+  /** The route takes a JSON body: `event.body` arrives parsed (a wrong content type is a 415, bad JSON a 400). */
+  jsonBody?: boolean;
+}
+
 /** Wraps a route handler in the shared stack; `route` names it in the logs, e.g. `GET /mysfits`. */
-export function httpHandler(route: string, handler: HttpHandler) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+export function httpHandler(route: string, handler: HttpHandler, options: HttpHandlerOptions = {}) {
+  const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(requestLog(route))
     .use(httpCors({ origin: config.corsOrigin }))
-    .use(httpHeaderNormalizer())
-    .use(jsonErrors())
-    .handler(handler);
+    .use(httpHeaderNormalizer());
+  if (options.jsonBody) stack.use(httpJsonBodyParser());
+  return stack.use(jsonErrors()).handler(handler);
 }

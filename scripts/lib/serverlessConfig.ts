@@ -29,7 +29,10 @@ export interface ServerlessConfig {
   service: string;
   params: Record<string, Record<string, unknown>>;
   custom: Record<string, unknown>;
-  functions: Record<string, { handler: string; events?: Array<{ http?: { path: string; method: string; authorizer?: unknown } }> }>;
+  functions: Record<
+    string,
+    { handler: string; environment?: Record<string, unknown>; events?: Array<{ http?: { path: string; method: string; authorizer?: unknown } }> }
+  >;
   resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
 }
 

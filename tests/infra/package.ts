@@ -1,6 +1,6 @@
 /**
  * Runs `serverless package --stage prod` with no AWS credentials and returns the CloudFormation template it wrote,
- * plus small readers for that template (resources by type, a condition's value).
+ * plus small readers for that template (resources by type, a condition's value, the text an expression makes).
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
@@ -138,4 +138,37 @@ function evaluate(expression: unknown): boolean {
 function literal(value: unknown): string {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw new Error(`not a literal: ${JSON.stringify(value)}`);
+}
+
+/**
+ * The text a string-valued template expression makes, with what is known only at deploy time left in Fn::Sub's own
+ * notation: a Ref as `${Id}`, a Fn::GetAtt as `${Id.Attribute}`, a pseudo parameter as `${AWS::Region}`. So
+ * `{ 'Fn::Join': ['', ["'", { 'Fn::Sub': 'https://${Site.DomainName}' }, "'"]] }` is `'https://${Site.DomainName}'`.
+ * Literals, Ref, Fn::GetAtt, Fn::Join and Fn::Sub only; anything else throws.
+ */
+export function textOf(expression: unknown): string {
+  if (typeof expression === 'string') return expression;
+  if (typeof expression === 'number' || typeof expression === 'boolean') return String(expression);
+  if (expression && typeof expression === 'object' && !Array.isArray(expression)) {
+    const entries = Object.entries(expression);
+    const [fn, args] = entries[0] ?? [];
+    if (entries.length === 1) {
+      if (fn === 'Ref' && typeof args === 'string') return `\${${args}}`;
+      if (fn === 'Fn::GetAtt') return `\${${(typeof args === 'string' ? args.split('.') : (args as unknown[]).map(textOf)).join('.')}}`;
+      if (fn === 'Fn::Join' && Array.isArray(args) && args.length === 2 && typeof args[0] === 'string' && Array.isArray(args[1])) {
+        return args[1].map(textOf).join(args[0]);
+      }
+      if (fn === 'Fn::Sub') return substitute(args);
+    }
+  }
+  throw new Error(`cannot read ${JSON.stringify(expression)} as text`);
+}
+
+/** Fn::Sub's template with its own variables (the two-element form) replaced; `${!...}` literals are not supported. */
+function substitute(args: unknown): string {
+  const [template, variables = {}] = Array.isArray(args) ? args : [args];
+  if (typeof template !== 'string' || template.includes('${!')) throw new Error(`cannot read Fn::Sub ${JSON.stringify(args)}`);
+  return template.replace(/\$\{([^}]+)\}/g, (whole, name: string) =>
+    Object.hasOwn(variables as object, name) ? textOf((variables as Record<string, unknown>)[name]) : whole,
+  );
 }

@@ -1,6 +1,7 @@
 /**
  * The prod CloudFormation template as `serverless package --stage prod` builds it, offline and with no AWS credentials:
- * who may call what, least-privilege roles, tables, errors as JSON, throttling and the legacy switch.
+ * who may call what, least-privilege roles, tables, errors as JSON, throttling, the legacy switch, the website's private
+ * bucket behind CloudFront, and the one origin CORS allows.
  */
 import { stageParams } from '../../scripts/lib/serverlessConfig';
 import {
@@ -11,12 +12,14 @@ import {
   properties,
   resource,
   resourcesOfType,
+  textOf,
   type Packaged,
   type Template,
 } from './package';
 
 const NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/legacy/0123456789abcdef';
 const NLB_DNS = 'legacy-0123456789abcdef.elb.us-east-1.amazonaws.com';
+const CUSTOM_ORIGIN = 'https://www.example.com';
 
 const PROD = stageParams('prod');
 const MYSFITS_TABLE = String(PROD.mysfitsTableName);
@@ -24,20 +27,22 @@ const ACTIVITY_TABLE = String(PROD.activityTableName);
 
 let plain: Packaged;
 let withLegacyNlb: Packaged;
+let withCustomOrigin: Packaged;
 let template: Template;
 
 beforeAll(async () => {
-  // Two packagings of ~10 s each, side by side.
-  [plain, withLegacyNlb] = await Promise.all([
+  // Three packagings of ~10 s each, side by side.
+  [plain, withLegacyNlb, withCustomOrigin] = await Promise.all([
     packageProd(),
     packageProd({ legacyNlbArn: NLB_ARN, legacyNlbDnsName: NLB_DNS }),
+    packageProd({ corsOrigin: CUSTOM_ORIGIN }),
   ]);
   template = plain.template;
 }, 120_000);
 
 // ------------------------------------------------------------------ who may call what
 
-const FUNCTIONS = ['listMysfits', 'getMysfit', 'likeMysfit', 'unlikeMysfit', 'adoptMysfit', 'getMe'] as const;
+const FUNCTIONS = ['listMysfits', 'getMysfit', 'likeMysfit', 'unlikeMysfit', 'adoptMysfit', 'getMe', 'recordClicks', 'enrichClicks'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 /** The framework's logical-id prefix of a function: listMysfits -> ListMysfits (ListMysfitsLambdaFunction, ...). */
 const prefix = (fn: FunctionName): string => fn[0]!.toUpperCase() + fn.slice(1);
@@ -49,6 +54,8 @@ const ROUTES = [
   { route: 'DELETE /mysfits/{mysfitId}/like', method: 'ApiGatewayMethodMysfitsMysfitidVarLikeDelete', httpMethod: 'DELETE', signedIn: true },
   { route: 'POST /mysfits/{mysfitId}/adopt', method: 'ApiGatewayMethodMysfitsMysfitidVarAdoptPost', httpMethod: 'POST', signedIn: true },
   { route: 'GET /me', method: 'ApiGatewayMethodMeGet', httpMethod: 'GET', signedIn: true },
+  // Visitors click too; the function itself recognises a signed-in person's token.
+  { route: 'POST /clicks', method: 'ApiGatewayMethodClicksPost', httpMethod: 'POST', signedIn: false },
 ];
 
 describe('the Cognito authorizer', () => {
@@ -199,6 +206,8 @@ const DATA_ACCESS: Record<FunctionName, Array<ReturnType<typeof allow>>> = {
   unlikeMysfit: [allow(['dynamodb:UpdateItem', 'dynamodb:GetItem'], [mysfitsTable]), allow(['dynamodb:DeleteItem'], [activityTable])],
   adoptMysfit: [allow(['dynamodb:UpdateItem'], [mysfitsTable]), allow(['dynamodb:UpdateItem'], [activityTable])],
   getMe: [allow(['dynamodb:Query'], [activityTable])],
+  recordClicks: [allow(['firehose:PutRecordBatch'], [{ 'Fn::GetAtt': ['ClicksDeliveryStream', 'Arn'] }])],
+  enrichClicks: [allow(['dynamodb:BatchGetItem'], [mysfitsTable])],
 };
 
 function roleOf(fn: FunctionName): RoleProperties {
@@ -210,14 +219,15 @@ function statementsOf(fn: FunctionName): Statement[] {
 }
 
 describe('the functions', () => {
-  test('there are exactly the six route functions', () => {
+  test('there are exactly the route functions and the clicks transformation', () => {
     // Arrange / Act
     const functions = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
     // Assert
     expect(functions.sort()).toEqual(FUNCTIONS.map((fn) => `${prefix(fn)}LambdaFunction`).sort());
   });
 
-  test.each(FUNCTIONS)('%s runs on nodejs22.x with its tables and CORS origin in the environment', (fn) => {
+  // Their CORS origin: see 'the CORS origin' below.
+  test.each(FUNCTIONS)('%s runs on nodejs22.x with its tables in the environment', (fn) => {
     // Arrange / Act
     const props = properties(template, `${prefix(fn)}LambdaFunction`);
     const variables = (props.Environment as { Variables: Record<string, string> }).Variables;
@@ -225,7 +235,6 @@ describe('the functions', () => {
     expect(props.Runtime).toBe('nodejs22.x');
     expect(variables.MYSFITS_TABLE).toBe(MYSFITS_TABLE);
     expect(variables.ACTIVITY_TABLE).toBe(ACTIVITY_TABLE);
-    expect(variables.CORS_ORIGIN).toBe(PROD.corsOrigin);
   });
 
   test('each function has a role of its own, and there is no shared role', () => {
@@ -235,7 +244,10 @@ describe('the functions', () => {
     expect(roles).toEqual(FUNCTIONS.map((fn) => ({ 'Fn::GetAtt': [`${prefix(fn)}Role`, 'Arn'] })));
     expect(new Set(roles.map((role) => JSON.stringify(role))).size).toBe(FUNCTIONS.length);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
-    expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(FUNCTIONS.map((fn) => `${prefix(fn)}Role`).sort());
+    // The one other role is the delivery stream's own (tested with the clicks pipeline).
+    expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(
+      [...FUNCTIONS.map((fn) => `${prefix(fn)}Role`), 'ClicksFirehoseRole'].sort(),
+    );
   });
 
   test.each(FUNCTIONS)('%s\'s role can be assumed by Lambda only, and has no managed policies', (fn) => {
@@ -291,13 +303,12 @@ describe('the functions', () => {
 // ------------------------------------------------------------------ errors, throttling
 
 describe('the API', () => {
-  const corsOriginHeader = `'${String(PROD.corsOrigin)}'`;
-
+  // Their CORS origin: see 'the CORS origin' below.
   test.each([
     { responseType: 'DEFAULT_4XX', statusCode: undefined },
     { responseType: 'DEFAULT_5XX', statusCode: undefined },
     { responseType: 'MISSING_AUTHENTICATION_TOKEN', statusCode: '404' },
-  ])('answers $responseType as JSON with a message and the CORS origin', ({ responseType, statusCode }) => {
+  ])('answers $responseType as JSON with a message and the CORS headers', ({ responseType, statusCode }) => {
     // Arrange
     const responses = resourcesOfType(template, 'AWS::ApiGateway::GatewayResponse').filter(
       ([, r]) => r.Properties?.ResponseType === responseType,
@@ -309,7 +320,10 @@ describe('the API', () => {
     expect(props.RestApiId).toEqual({ Ref: 'ApiGatewayRestApi' });
     expect(props.StatusCode).toBe(statusCode);
     expect((props.ResponseTemplates as Record<string, string>)['application/json']).toContain('"message"');
-    expect((props.ResponseParameters as Record<string, string>)['gatewayresponse.header.Access-Control-Allow-Origin']).toBe(corsOriginHeader);
+    expect(Object.keys(props.ResponseParameters as Record<string, unknown>).sort()).toEqual([
+      'gatewayresponse.header.Access-Control-Allow-Headers',
+      'gatewayresponse.header.Access-Control-Allow-Origin',
+    ]);
   });
 
   test('the stage is throttled as serverless.yml\'s prod parameters say', () => {
@@ -420,5 +434,208 @@ describe('the legacy switch (GET /mysfits through a VPC link to the old service\
     const [, deployment] = onlyResourceOfType(withLegacyNlb.template, 'AWS::ApiGateway::Deployment');
     // Assert
     expect(dependsOn(deployment)).toContain('ApiGatewayMethodMysfitsGet');
+  });
+});
+
+// ------------------------------------------------------------------ website: a private bucket behind CloudFront
+
+/** The value at `path` inside `value`, or undefined where the path ends early. */
+const at = (value: unknown, path: readonly string[]): unknown =>
+  path.reduce<unknown>((node, step) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined), value);
+
+interface Origin { Id: string; DomainName: unknown; OriginAccessControlId?: unknown; S3OriginConfig?: unknown; CustomOriginConfig?: unknown }
+interface DistributionConfig { Origins: Origin[]; DefaultCacheBehavior: { TargetOriginId: string } }
+interface PolicyStatement {
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** The statements of the website bucket's policy. */
+function websitePolicy(t: Template = template): PolicyStatement[] {
+  return (properties(t, 'WebsiteBucketPolicy').PolicyDocument as { Statement: PolicyStatement[] }).Statement;
+}
+
+/** A condition's value by operator and key; condition keys are case-insensitive (aws:SourceArn = AWS:SourceArn). */
+function conditionValue(statement: PolicyStatement, operator: string, key: string): unknown {
+  const entries = Object.entries(statement.Condition?.[operator] ?? {}).filter(([k]) => k.toLowerCase() === key.toLowerCase());
+  return entries.length === 1 ? entries[0]?.[1] : undefined;
+}
+
+/** Anyone: '*', or an AWS principal of '*'. */
+const isPublic = (principal: unknown): boolean =>
+  principal === '*' || [at(principal, ['AWS'])].flat().includes('*');
+
+const actionsOf = (statement: PolicyStatement): string[] => [statement.Action].flat().sort();
+const resourcesOf = (statement: PolicyStatement): string[] => [statement.Resource].flat().map(textOf).sort();
+
+describe('the website', () => {
+  test.each([
+    { what: 'the bucket blocks every kind of public access', id: 'WebsiteBucket', path: ['PublicAccessBlockConfiguration'],
+      expected: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } },
+    { what: 'the bucket encrypts every object at rest', id: 'WebsiteBucket', path: ['BucketEncryption', 'ServerSideEncryptionConfiguration'],
+      expected: [expect.objectContaining({ ServerSideEncryptionByDefault: expect.objectContaining({ SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/) }) })] },
+    { what: 'the bucket owner owns every object (ACLs off)', id: 'WebsiteBucket', path: ['OwnershipControls'],
+      expected: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } },
+    { what: 'the bucket is not an S3 website endpoint', id: 'WebsiteBucket', path: ['WebsiteConfiguration'], expected: undefined },
+    { what: 'the bucket has no canned ACL', id: 'WebsiteBucket', path: ['AccessControl'], expected: undefined },
+    { what: 'the origin access control is for S3', id: 'WebsiteOriginAccessControl',
+      path: ['OriginAccessControlConfig', 'OriginAccessControlOriginType'], expected: 's3' },
+    { what: 'the origin access control signs every request', id: 'WebsiteOriginAccessControl',
+      path: ['OriginAccessControlConfig', 'SigningBehavior'], expected: 'always' },
+    { what: 'the origin access control signs with SigV4', id: 'WebsiteOriginAccessControl',
+      path: ['OriginAccessControlConfig', 'SigningProtocol'], expected: 'sigv4' },
+    { what: 'the distribution is enabled', id: 'WebsiteDistribution', path: ['DistributionConfig', 'Enabled'], expected: true },
+    { what: 'the distribution serves index.html at /', id: 'WebsiteDistribution', path: ['DistributionConfig', 'DefaultRootObject'], expected: 'index.html' },
+    { what: 'the distribution redirects HTTP to HTTPS', id: 'WebsiteDistribution',
+      path: ['DistributionConfig', 'DefaultCacheBehavior', 'ViewerProtocolPolicy'], expected: 'redirect-to-https' },
+    { what: 'the distribution has no other cache behaviour (nothing escapes the redirect)', id: 'WebsiteDistribution',
+      path: ['DistributionConfig', 'CacheBehaviors'], expected: undefined },
+  ])('$what', ({ id, path, expected }) => {
+    // Arrange
+    const props = properties(template, id);
+    // Act
+    const value = at(props, path);
+    // Assert
+    expect(value).toEqual(expected);
+  });
+
+  test('there is one distribution and one origin access control: the website\'s', () => {
+    // Arrange / Act
+    const [distributionId] = onlyResourceOfType(template, 'AWS::CloudFront::Distribution');
+    const [oacId] = onlyResourceOfType(template, 'AWS::CloudFront::OriginAccessControl');
+    // Assert
+    expect(distributionId).toBe('WebsiteDistribution');
+    expect(oacId).toBe('WebsiteOriginAccessControl');
+    expect(resource(template, 'WebsiteBucket').Type).toBe('AWS::S3::Bucket');
+  });
+
+  test('the distribution\'s only origin is the bucket\'s regional endpoint, reached through the OAC (no OAI)', () => {
+    // Arrange
+    const config = properties(template, 'WebsiteDistribution').DistributionConfig as DistributionConfig;
+    // Act
+    const [origin] = config.Origins;
+    // Assert
+    expect(config.Origins).toHaveLength(1);
+    expect(textOf(origin?.DomainName)).toBe('${WebsiteBucket.RegionalDomainName}');
+    expect(textOf(origin?.OriginAccessControlId)).toBe('${WebsiteOriginAccessControl.Id}');
+    expect(origin?.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(origin?.CustomOriginConfig).toBeUndefined();
+    expect(config.DefaultCacheBehavior.TargetOriginId).toBe(origin?.Id);
+  });
+
+  test('the website bucket has exactly one policy', () => {
+    // Arrange / Act
+    const policies = resourcesOfType(template, 'AWS::S3::BucketPolicy').filter(([, policy]) => textOf(policy.Properties?.Bucket) === '${WebsiteBucket}');
+    // Assert
+    expect(policies.map(([id]) => id)).toEqual(['WebsiteBucketPolicy']);
+  });
+
+  test('the policy allows s3:GetObject on the objects to CloudFront only, for this distribution only', () => {
+    // Arrange
+    const allows = websitePolicy().filter((s) => s.Effect === 'Allow');
+    // Act
+    const [allow] = allows;
+    // Assert
+    expect(allows).toHaveLength(1);
+    expect(allow?.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
+    expect(actionsOf(allow!)).toEqual(['s3:GetObject']);
+    expect(resourcesOf(allow!)).toEqual(['${WebsiteBucket.Arn}/*']);
+    expect(Object.keys(allow?.Condition ?? {})).toEqual(['StringEquals']);
+    expect(textOf(conditionValue(allow!, 'StringEquals', 'aws:SourceArn')))
+      .toBe('arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${WebsiteDistribution}');
+  });
+
+  test('the policy denies every request over plain HTTP, to the bucket and its objects', () => {
+    // Arrange
+    const denies = websitePolicy().filter((s) => s.Effect === 'Deny');
+    // Act
+    const [deny] = denies;
+    // Assert
+    expect(denies).toHaveLength(1);
+    expect(isPublic(deny?.Principal)).toBe(true);
+    expect(actionsOf(deny!)).toEqual(['s3:*']);
+    expect(resourcesOf(deny!)).toEqual(['${WebsiteBucket.Arn}', '${WebsiteBucket.Arn}/*']);
+    expect(String(conditionValue(deny!, 'Bool', 'aws:SecureTransport'))).toBe('false');
+  });
+
+  test.each([
+    { given: 'the prod package', packaged: () => plain },
+    { given: 'the package with an NLB', packaged: () => withLegacyNlb },
+    { given: 'the package with a custom CORS origin', packaged: () => withCustomOrigin },
+  ])('in $given, no statement allows a public principal', ({ packaged }) => {
+    // Arrange
+    const statements = websitePolicy(packaged().template);
+    // Act
+    const publicAllows = statements.filter((s) => s.Effect === 'Allow' && isPublic(s.Principal));
+    // Assert
+    expect(statements.length).toBeGreaterThan(0);
+    expect(publicAllows).toEqual([]);
+  });
+
+  test.each([
+    { output: 'WebsiteUrl', text: 'https://${WebsiteDistribution.DomainName}', id: 'WebsiteDistribution', type: 'AWS::CloudFront::Distribution' },
+    { output: 'WebsiteBucketName', text: '${WebsiteBucket}', id: 'WebsiteBucket', type: 'AWS::S3::Bucket' },
+    { output: 'WebsiteDistributionId', text: '${WebsiteDistribution}', id: 'WebsiteDistribution', type: 'AWS::CloudFront::Distribution' },
+  ])('outputs $output ($text) for publishing the site', ({ output, text, id, type }) => {
+    // Arrange
+    const found = template.Outputs?.[output];
+    // Act
+    const value = textOf(found?.Value);
+    // Assert
+    expect(value).toBe(text);
+    expect(resource(template, id).Type).toBe(type);
+  });
+});
+
+// ------------------------------------------------------------------ the one origin browsers may call the API from
+
+/** The website's own URL: https:// and its only CloudFront distribution's domain name. */
+const websiteUrl = (t: Template): string => `https://\${${onlyResourceOfType(t, 'AWS::CloudFront::Distribution')[0]}.DomainName}`;
+
+describe.each([
+  { given: 'the prod package', packaged: () => plain, originName: 'the website\'s CloudFront URL', origin: websiteUrl },
+  { given: `--param="corsOrigin=${CUSTOM_ORIGIN}"`, packaged: () => withCustomOrigin, originName: CUSTOM_ORIGIN, origin: () => CUSTOM_ORIGIN },
+])('the CORS origin, with $given', ({ packaged, originName, origin }) => {
+  const ALLOW_ORIGIN = 'method.response.header.Access-Control-Allow-Origin';
+
+  test.each(FUNCTIONS)(`%s's CORS_ORIGIN is ${originName}`, (fn) => {
+    // Arrange
+    const t = packaged().template;
+    // Act
+    const variables = (properties(t, `${prefix(fn)}LambdaFunction`).Environment as { Variables: Record<string, unknown> }).Variables;
+    // Assert
+    expect(textOf(variables.CORS_ORIGIN)).toBe(origin(t));
+  });
+
+  test(`every gateway response allows ${originName}, quoted as a header value`, () => {
+    // Arrange
+    const t = packaged().template;
+    // Act
+    const allowed = resourcesOfType(t, 'AWS::ApiGateway::GatewayResponse').map(([id, response]) =>
+      [id, textOf(at(response.Properties, ['ResponseParameters', 'gatewayresponse.header.Access-Control-Allow-Origin']))]);
+    // Assert
+    expect(allowed).toHaveLength(3);
+    expect(Object.fromEntries(allowed)).toEqual(Object.fromEntries(allowed.map(([id]) => [id, `'${origin(t)}'`])));
+  });
+
+  test(`every route's preflight allows ${originName}, quoted as a header value`, () => {
+    // Arrange
+    const t = packaged().template;
+    const methods = resourcesOfType(t, 'AWS::ApiGateway::Method');
+    const preflights = methods.filter(([, m]) => m.Properties?.HttpMethod === 'OPTIONS');
+    const routeResources = new Set(methods.filter(([, m]) => m.Properties?.HttpMethod !== 'OPTIONS').map(([, m]) => textOf(m.Properties?.ResourceId)));
+    // Act
+    const allowed = preflights.flatMap(([id, preflight]) => {
+      const responses = at(preflight.Properties, ['Integration', 'IntegrationResponses']) as Array<{ ResponseParameters?: Record<string, unknown> }>;
+      return responses.map((response) => [id, textOf(response.ResponseParameters?.[ALLOW_ORIGIN])]);
+    });
+    // Assert: one preflight per route resource, and each of its responses allows exactly the origin.
+    expect(new Set(preflights.map(([, p]) => textOf(p.Properties?.ResourceId)))).toEqual(routeResources);
+    expect(preflights).toHaveLength(routeResources.size);
+    expect(new Set(allowed.map(([id]) => id))).toEqual(new Set(preflights.map(([id]) => id)));
+    expect(allowed).toEqual(allowed.map(([id]) => [id, `'${origin(t)}'`]));
   });
 });

@@ -21,8 +21,8 @@ export const EVANGELINE = '4e53920c-505a-4a90-a694-b9300791f0ae';
 export const PASSWORD = 'Mysfits2026';
 
 export async function freePorts(): Promise<Ports> {
-  const [api, web, cognito, dynamodb, lambda, offline] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
-  return { api, web, cognito, dynamodb, lambda, offline } as Ports;
+  const [api, web, cognito, dynamodb, lambda, offline, firehose] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+  return { api, web, cognito, dynamodb, lambda, offline, firehose } as Ports;
 }
 
 export interface TestStack {
@@ -59,6 +59,7 @@ export async function startTestStack(options: StartOptions = {}): Promise<TestSt
       DYNAMODB_PORT: String(ports.dynamodb),
       LAMBDA_PORT: String(ports.lambda),
       OFFLINE_PORT: String(ports.offline),
+      FIREHOSE_PORT: String(ports.firehose),
       LEGACY_LIST_URL: options.legacyListUrl ?? '',
       // serverless offline's output, handlers' log lines included, so tests can see which handlers ran.
       VERBOSE: '1',

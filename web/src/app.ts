@@ -1,11 +1,13 @@
 /** What every view shares: the settings, the session, the API, and the person's likes and adoptions. */
 import { Api, LoginRequired, type Me } from './api';
 import { Auth } from './auth';
+import { ClickTracker } from './clicks';
 import type { SiteConfig } from './config';
 
 export class App {
   readonly auth: Auth;
   readonly api: Api;
+  readonly clicks: ClickTracker;
   /** The signed-in person's likes and adoptions (from GET /me), or null when nobody is logged in. */
   me: Me | null = null;
   email: string | null = null;
@@ -14,6 +16,7 @@ export class App {
   constructor(readonly config: SiteConfig, readonly root: HTMLElement) {
     this.auth = new Auth(config);
     this.api = new Api(config.apiUrl, this.auth);
+    this.clicks = new ClickTracker(config.apiUrl, () => this.auth.idToken());
   }
 
   /** Re-reads who is logged in and what they like; views and the header redraw through onChange. */

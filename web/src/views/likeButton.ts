@@ -20,6 +20,7 @@ export function likeButton(app: App, mysfitId: string, name: string, likes: numb
     button.disabled = true;
     try {
       const state = liked ? await app.api.unlike(mysfitId) : await app.api.like(mysfitId);
+      app.clicks.track({ action: liked ? 'unlike' : 'like', mysfitId });
       liked = state.liked;
       count = state.likes;
       if (app.me) app.me.liked = liked ? [...new Set([...app.me.liked, mysfitId])] : app.me.liked.filter((id) => id !== mysfitId);

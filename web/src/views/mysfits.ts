@@ -46,6 +46,8 @@ export async function mysfitsView(app: App): Promise<void> {
   select.value = filter ? `${filter.filter}:${filter.value}` : '';
   select.addEventListener('change', () => {
     const [name, value] = select.value.split(':');
+    const chosen = FILTERS.find((f) => f.filter === name);
+    if (chosen && value) app.clicks.track({ action: 'filter', filter: chosen.filter, value });
     navigate(name && value ? `#/?filter=${name}&value=${value}` : '#/');
   });
   const grid = h('ul', { class: 'grid', 'aria-busy': 'true' });

@@ -14,6 +14,7 @@ function adoptButton(app: App, mysfit: Mysfit, report: (text: string, kind?: 'er
     button.disabled = true;
     try {
       await app.api.adopt(mysfit.mysfitId);
+      app.clicks.track({ action: 'adopt', mysfitId: mysfit.mysfitId });
       if (app.me) app.me.adopted = [...new Set([...app.me.adopted, mysfit.mysfitId])];
       button.replaceWith(h('p', { class: 'badge adopted large', 'data-testid': 'adoption' }, 'Adopted by you'));
       report(`${mysfit.name} is yours. Welcome to the family!`, 'info');
@@ -41,6 +42,7 @@ export async function profileView(app: App, mysfitId: string): Promise<void> {
     message.show(error instanceof ApiError && error.status === 404 ? 'There is no mysfit with that id.' : (error as Error).message);
     return;
   }
+  app.clicks.track({ action: 'view', mysfitId: mysfit.mysfitId });
   const report = (text: string, kind: 'error' | 'info' = 'error') => message.show(text, kind);
   render(
     app.root,

@@ -1,0 +1,25 @@
+/** POST /clicks: a batch of what a person did on the website, into the clicks delivery stream. Public. */
+import { clicksConfig } from '../shared/clicksConfig';
+import { identifyClicker, parseClicks, toClickRecord } from '../shared/clicks';
+import { putRecords } from '../shared/firehose';
+import { httpHandler, json } from '../shared/http';
+import { createKeyStore } from '../shared/idToken';
+
+// A signed-in person's ID token is optional here, so the function checks it itself (the route has no authorizer).
+const pool = {
+  issuer: clicksConfig.cognitoIssuer,
+  audience: clicksConfig.cognitoClientId,
+  keyFor: createKeyStore(`${clicksConfig.cognitoIssuer}/.well-known/jwks.json`),
+};
+
+export const handler = httpHandler(
+  'POST /clicks',
+  async (event) => {
+    const clicks = parseClicks(event.body);
+    const now = new Date();
+    const clicker = await identifyClicker(event, pool, now);
+    await putRecords(clicks.map((click) => toClickRecord(click, clicker, now)));
+    return json(202, { accepted: clicks.length });
+  },
+  { jsonBody: true },
+);

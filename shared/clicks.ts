@@ -1,0 +1,96 @@
+/**
+ * Clicks: what the website reports people do (view, like, unlike, adopt, filter), validated, attributed to the
+ * verified user (or a pseudonym for visitors) and shaped as the records the delivery stream stores.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { BadRequest } from './errors';
+import { bearerToken, InvalidToken, verifyIdToken, type KeyLookup } from './idToken';
+import { GOOD_EVIL, LAW_CHAOS } from './mysfitItem';
+
+export const MAX_CLICKS_PER_BATCH = 50;
+
+const clientTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
+const mysfitId = z.guid({ error: 'must be a UUID' }).transform((id) => id.toLowerCase());
+
+const clickSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.strictObject({ action: z.enum(['view', 'like', 'unlike', 'adopt']), mysfitId, at: clientTime }),
+    z.strictObject({
+      action: z.literal('filter'),
+      filter: z.enum(['GoodEvil', 'LawChaos']),
+      value: z.enum([...new Set([...GOOD_EVIL, ...LAW_CHAOS])] as [string, ...string[]]),
+      at: clientTime,
+    }),
+  ],
+  { error: 'action must be one of view, like, unlike, adopt, filter' },
+);
+
+export const clicksBodySchema = z.strictObject({
+  clicks: z.array(clickSchema).min(1, 'must hold at least one click').max(MAX_CLICKS_PER_BATCH, `must hold at most ${MAX_CLICKS_PER_BATCH} clicks`),
+});
+
+export type Click = z.output<typeof clickSchema>;
+
+/** The body as a list of clicks, or a 400 naming each bad click (by index) and what is wrong with it. */
+export function parseClicks(body: unknown): Click[] {
+  const result = clicksBodySchema.safeParse(body);
+  if (result.success) return result.data.clicks;
+  const problems = result.error.issues.map((issue) => {
+    const [first, index, ...rest] = issue.path;
+    if (first === 'clicks' && typeof index === 'number') {
+      return `click ${index}${rest.length ? ` ${rest.join('.')}` : ''}: ${issue.message}`;
+    }
+    return `${issue.path.join('.') || 'body'}: ${issue.message}`;
+  });
+  throw new BadRequest(`Invalid clicks: ${problems.join('; ')}`);
+}
+
+export interface Clicker {
+  userId: string;
+  signedIn: boolean;
+}
+
+/**
+ * Who clicked: the `sub` of a valid ID token of the pool, else a visitor pseudonym made from the source address and
+ * browser, salted with the day (so it cannot be followed across days and the address is not stored). Never a value
+ * from the body.
+ */
+export async function identifyClicker(
+  event: APIGatewayProxyEvent,
+  pool: { issuer: string; audience: string; keyFor: KeyLookup },
+  now: Date,
+): Promise<Clicker> {
+  const token = bearerToken(event.headers.Authorization ?? event.headers.authorization);
+  if (token) {
+    try {
+      const claims = await verifyIdToken(token, pool);
+      return { userId: String(claims.sub), signedIn: true };
+    } catch (error) {
+      if (!(error instanceof InvalidToken)) throw error;
+    }
+  }
+  const { sourceIp, userAgent } = event.requestContext.identity;
+  const day = now.toISOString().slice(0, 10);
+  const digest = createHash('sha256').update(`${day}|${sourceIp}|${userAgent ?? ''}`).digest('hex');
+  return { userId: `visitor-${digest.slice(0, 16)}`, signedIn: false };
+}
+
+/** A click as the delivery stream receives it, before enrichment with the mysfit's attributes. */
+export interface ClickRecord {
+  eventTime: string;
+  receivedAt: string;
+  userId: string;
+  signedIn: boolean;
+  action: Click['action'];
+  mysfitId?: string;
+  filter?: string;
+  value?: string;
+}
+
+export function toClickRecord(click: Click, clicker: Clicker, receivedAt: Date): ClickRecord {
+  const { at, ...rest } = click;
+  return { eventTime: new Date(at).toISOString(), receivedAt: receivedAt.toISOString(), ...clicker, ...rest };
+}

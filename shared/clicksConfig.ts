@@ -1,0 +1,12 @@
+/** Settings only the click-recording function reads (at cold start, failing fast like shared/config). */
+import { required } from './config';
+
+export const clicksConfig = Object.freeze({
+  /** The Firehose delivery stream the clicks go to. */
+  streamName: required('CLICKS_STREAM'),
+  /** The user pool's issuer and app client, to recognise a signed-in person's ID token. */
+  cognitoIssuer: required('COGNITO_ISSUER'),
+  cognitoClientId: required('COGNITO_CLIENT_ID'),
+  /** Set only on the local stage, where a stand-in plays the delivery stream. */
+  firehoseEndpoint: process.env.FIREHOSE_ENDPOINT || undefined,
+});
