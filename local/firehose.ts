@@ -114,7 +114,7 @@ export function startFirehoseStandIn(options: FirehoseStandInOptions): Promise<F
       const target = String(req.headers['x-amz-target'] ?? '');
       let input: { DeliveryStreamName?: string; Records?: Array<{ Data: string }>; Record?: { Data: string } };
       try {
-        input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        input = JSON.parse(Buffer.concat(chunks).toString('utf8')) ?? {};
       } catch {
         return reply(400, { __type: 'SerializationException', message: 'The body is not JSON' });
       }

@@ -48,6 +48,8 @@ const UNAVAILABLE_AWS_ERRORS = new Set([
   'LimitExceededException',
   'InternalServerError',
   'ServiceUnavailable',
+  // Firehose's answer when a delivery stream is throttled or briefly unavailable.
+  'ServiceUnavailableException',
   'ResourceNotFoundException',
   'TimeoutError',
   'RequestTimeout',

@@ -2,6 +2,7 @@
  * The website in a real browser against the local stack: register, confirm with the mailed code, log in, filter,
  * open a profile, like (and see it after a reload), unlike, adopt; a second user sees it adopted; log out.
  */
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { EVANGELINE, mailbox, PASSWORD, startTestStack, type TestStack } from '../support/localStack';
 import { launch, newContext, step } from './browser';
@@ -204,5 +205,32 @@ test('the layout works at phone width and the forms from the keyboard', async ()
     await page.keyboard.press('Enter');
     await page.getByRole('alert').filter({ hasText: 'Incorrect email or password' }).waitFor();
   });
+  await context.close();
+});
+
+test('what a person browses reaches the clicks report', async () => {
+  const { readLocalClicks, summarize } = await import('../../scripts/report');
+  const bucket = join(stack.dataDir, 'clicks-bucket');
+  const viewsOf = (name: string) => summarize(readLocalClicks(bucket), 100).mostViewed.find((row) => row.label === name)?.count ?? 0;
+  const before = { Gary: viewsOf('Gary'), Nessi: viewsOf('Nessi') };
+
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await step(page, 'browse profiles', async () => {
+    for (const [id, name] of [['3f0f196c-4a7b-43af-9e29-6522a715342d', 'Gary'], ['a68db521-c031-44c7-b5ef-bfa4c0850e2a', 'Nessi'], ['3f0f196c-4a7b-43af-9e29-6522a715342d', 'Gary']]) {
+      await page.goto(`${stack.info.websiteUrl}/#/`);
+      await page.locator('.card').first().waitFor();
+      await page.locator(`.card[data-mysfit-id="${id}"] a`).click();
+      await page.getByRole('heading', { name }).waitFor();
+    }
+  });
+  // The page sends its batch a few seconds after the clicks (or when it is hidden); then the stream delivers.
+
+  const deadline = Date.now() + 30_000;
+  while (viewsOf('Gary') < before.Gary + 2 || viewsOf('Nessi') < before.Nessi + 1) {
+    if (Date.now() > deadline) throw new Error(`views not in the report: Gary ${viewsOf('Gary')}, Nessi ${viewsOf('Nessi')}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  expect({ Gary: viewsOf('Gary'), Nessi: viewsOf('Nessi') }).toEqual({ Gary: before.Gary + 2, Nessi: before.Nessi + 1 });
   await context.close();
 });

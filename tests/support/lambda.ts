@@ -1,13 +1,23 @@
 /** Shared fixtures: the sample events in events/ and a typed Lambda context. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, FirehoseTransformationEvent } from 'aws-lambda';
 
-export type FunctionName = 'listMysfits' | 'getMysfit' | 'likeMysfit' | 'unlikeMysfit' | 'adoptMysfit' | 'getMe';
+/** The functions API Gateway invokes: their sample events are REST (v1) proxy events. */
+export type FunctionName = 'listMysfits' | 'getMysfit' | 'likeMysfit' | 'unlikeMysfit' | 'adoptMysfit' | 'getMe' | 'recordClicks';
+/** The functions a delivery stream invokes to transform its records: their sample events are Firehose events. */
+export type TransformationName = 'enrichClicks';
+
+const readEvent = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', '..', 'events', `${name}.json`), 'utf8'));
 
 /** A fresh copy of events/<name>.json, the event `serverless invoke local` uses. */
 export function sampleEvent(name: FunctionName): APIGatewayProxyEvent {
-  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'events', `${name}.json`), 'utf8')) as APIGatewayProxyEvent;
+  return readEvent(name) as APIGatewayProxyEvent;
+}
+
+/** A fresh copy of events/<name>.json for a transformation function (a Firehose data-transformation event). */
+export function transformationEvent(name: TransformationName): FirehoseTransformationEvent {
+  return readEvent(name) as FirehoseTransformationEvent;
 }
 
 export interface EventChanges {

@@ -6,11 +6,18 @@
 export const MYSFITS_TABLE = 'test-mysfits';
 export const ACTIVITY_TABLE = 'test-user-activity';
 export const CORS_ORIGIN = 'https://mysfits.test';
+/** POST /clicks: the delivery stream it writes to, and the user pool whose ID tokens it recognises. */
+export const CLICKS_STREAM = 'test-clicks';
+export const COGNITO_ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST00001';
+export const COGNITO_CLIENT_ID = 'test-website-client';
 
 export const UNIT_ENVIRONMENT = {
   MYSFITS_TABLE,
   ACTIVITY_TABLE,
   CORS_ORIGIN,
+  CLICKS_STREAM,
+  COGNITO_ISSUER,
+  COGNITO_CLIENT_ID,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',

@@ -8,7 +8,7 @@ export type Click =
   | { action: 'filter'; filter: 'GoodEvil' | 'LawChaos'; value: string };
 
 const MAX_BATCH = 20;
-const FLUSH_EVERY_MS = 10_000;
+const FLUSH_EVERY_MS = 5_000;
 
 export class ClickTracker {
   private queue: Array<Click & { at: string }> = [];
