@@ -67,6 +67,18 @@ const protectedRoutes = [
 /** How many requests a handler has served: each logs one JSON line naming its route. */
 const handled = (route: string) => stack.output().split(`"route":"${route}"`).length - 1;
 
+/** The count once earlier requests' log lines have all arrived (the count holds still for 300 ms). */
+async function settledCount(route: string): Promise<number> {
+  let count = handled(route);
+  for (let stable = 0; stable < 3; ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = handled(route);
+    stable = now === count ? stable + 1 : 0;
+    count = now;
+  }
+  return count;
+}
+
 async function tables(): Promise<unknown> {
   const client = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   const names = stageTableNames('local');
@@ -81,14 +93,14 @@ describe.each(protectedRoutes)('$method $path', ({ method, path, route }) => {
   test.each(attacks)('$description: 401 JSON with CORS, handler not run, nothing written', async ({ token }) => {
     // Arrange
     const before = await tables();
-    const served = handled(route);
+    const served = await settledCount(route);
     // Act
     const response = await api(stack, path, { method, token: token(), headers: { Origin: 'http://127.0.0.1:5555' } });
     // Assert
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ message: 'Unauthorized' });
     expect(response.headers.get('access-control-allow-origin')).toBeTruthy();
-    expect(handled(route)).toBe(served);
+    expect(await settledCount(route)).toBe(served);
     expect(await tables()).toEqual(before);
   });
 });
@@ -102,12 +114,11 @@ test('a client cannot set its own claims with serverless-offline\'s override hea
 });
 
 test('a valid ID token reaches the handler (which the attack cases count on), with "Bearer " tolerated', async () => {
-  const served = handled('GET /me');
+  const served = await settledCount('GET /me');
   const plain = await api(stack, '/me', { token: user.idToken });
   const bearer = await api(stack, '/me', { token: `Bearer ${user.idToken}` });
   expect(plain).toMatchObject({ status: 200, body: { userId: user.sub, email: user.email } });
   expect(bearer.status).toBe(200);
   // The handler's own log line proves it ran: the count the attack cases compare is a live one.
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  expect(handled('GET /me')).toBe(served + 2);
+  expect(await settledCount('GET /me')).toBe(served + 2);
 });
