@@ -129,6 +129,19 @@ async function attributedTo(changes: EventChanges = {}, identity: { sourceIp?: s
 
 const withToken = (token: string): EventChanges => ({ headers: { Authorization: token } });
 
+/** The function as a cold start loads it: a fresh module registry (no cached keys), its own Firehose client mocked. */
+async function coldStart(): Promise<{ handler: typeof handler; firehose: ReturnType<typeof mockClient> }> {
+  let cold: { handler: typeof handler; firehose: ReturnType<typeof mockClient> } | undefined;
+  await jest.isolateModulesAsync(async () => {
+    const sdk = await import('@aws-sdk/client-firehose');
+    const isolated = mockClient(sdk.FirehoseClient);
+    isolated.on(sdk.PutRecordBatchCommand).callsFake(accepted);
+    cold = { handler: (await import('../../functions/recordClicks')).handler, firehose: isolated };
+  });
+  if (!cold) throw new Error('the function did not load');
+  return cold;
+}
+
 // ------------------------------------------------------------------ accepted batches
 
 describe('a valid batch', () => {
@@ -232,20 +245,14 @@ describe('who clicked', () => {
 
   test('a cold start fetches the pool\'s keys once, from the issuer\'s JWKS address, and reuses them', async () => {
     // Arrange: a fresh module registry, so the function starts with no keys (and its own Firehose client to mock).
-    let cold: { handler: typeof handler; firehose: ReturnType<typeof mockClient> } | undefined;
-    await jest.isolateModulesAsync(async () => {
-      const sdk = await import('@aws-sdk/client-firehose');
-      const isolated = mockClient(sdk.FirehoseClient);
-      isolated.on(sdk.PutRecordBatchCommand).callsFake(accepted);
-      cold = { handler: (await import('../../functions/recordClicks')).handler, firehose: isolated };
-    });
+    const cold = await coldStart();
     // Act
-    const first = await invoke(cold!.handler, clicksEvent(withToken(idToken())));
-    const second = await invoke(cold!.handler, clicksEvent(withToken(idToken({ sub: PAULY }))));
+    const first = await invoke(cold.handler, clicksEvent(withToken(idToken())));
+    const second = await invoke(cold.handler, clicksEvent(withToken(idToken({ sub: PAULY }))));
     // Assert
     expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
     expect(jest.mocked(fetch).mock.calls.map(([input]) => urlOf(input))).toEqual([JWKS_URL]);
-    expect(cold!.firehose.calls()).toHaveLength(2);
+    expect(cold.firehose.calls()).toHaveLength(2);
   });
 
   test.each<[string, () => string | undefined]>([
@@ -273,19 +280,13 @@ describe('who clicked', () => {
 
   test('a valid token while the pool\'s keys are out of reach: counted as a visitor, the clicks still accepted', async () => {
     // Arrange: a cold start, so no keys are cached, and a JWKS address that does not answer
-    let cold: { handler: typeof handler; firehose: ReturnType<typeof mockClient> } | undefined;
-    await jest.isolateModulesAsync(async () => {
-      const sdk = await import('@aws-sdk/client-firehose');
-      const isolated = mockClient(sdk.FirehoseClient);
-      isolated.on(sdk.PutRecordBatchCommand).callsFake(accepted);
-      cold = { handler: (await import('../../functions/recordClicks')).handler, firehose: isolated };
-    });
+    const cold = await coldStart();
     jest.mocked(fetch).mockRejectedValue(new TypeError('fetch failed'));
     // Act
-    const res = await invoke(cold!.handler, clicksEvent(withToken(idToken())));
+    const res = await invoke(cold.handler, clicksEvent(withToken(idToken())));
     // Assert
     expect(res.statusCode).toBe(202);
-    const sent = (cold!.firehose.calls()[0]?.args[0].input as PutRecordBatchCommandInput).Records ?? [];
+    const sent = (cold.firehose.calls()[0]?.args[0].input as PutRecordBatchCommandInput).Records ?? [];
     const users = sent.map((record) => JSON.parse(Buffer.from(record.Data as Uint8Array).toString('utf8')) as { userId: string; signedIn: boolean });
     expect(users).toHaveLength(3);
     for (const user of users) expect(user).toMatchObject({ userId: expect.stringMatching(VISITOR_ID), signedIn: false });
