@@ -3,7 +3,8 @@
  * verified user (or a pseudonym for visitors) and shaped as the records the delivery stream stores.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zodMessages';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { BadRequest } from './errors';
 import { bearerToken, InvalidToken, verifyIdToken, type KeyLookup } from './idToken';
@@ -13,35 +14,45 @@ import { GOOD_EVIL, LAW_CHAOS } from './mysfitItem';
 export const MAX_CLICKS_PER_BATCH = 50;
 
 const clientTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
-const mysfitId = z.guid({ error: 'must be a UUID' }).transform((id) => id.toLowerCase());
+const mysfitId = z.pipe(
+  z.guid({ error: 'must be a UUID' }),
+  z.transform((id: string) => id.toLowerCase()),
+);
 
 const clickSchema = z.discriminatedUnion(
   'action',
   [
     z.strictObject({ action: z.enum(['view', 'like', 'unlike', 'adopt']), mysfitId, at: clientTime }),
-    z.strictObject({
-      action: z.literal('filter'),
-      filter: z.enum(['GoodEvil', 'LawChaos']),
-      value: z.enum([...new Set([...GOOD_EVIL, ...LAW_CHAOS])] as [string, ...string[]]),
-      at: clientTime,
-    }).superRefine((click, ctx) => {
-      // Each filter has its own values, as GET /mysfits checks them: GoodEvil=Lawful is no filter the site has.
-      const allowed: readonly string[] = click.filter === 'GoodEvil' ? GOOD_EVIL : LAW_CHAOS;
-      if (!allowed.includes(click.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: `must be one of ${allowed.join(', ')} for ${click.filter}` });
-    }),
+    z
+      .strictObject({
+        action: z.literal('filter'),
+        filter: z.enum(['GoodEvil', 'LawChaos']),
+        value: z.enum([...new Set([...GOOD_EVIL, ...LAW_CHAOS])] as [string, ...string[]]),
+        at: clientTime,
+      })
+      .check((ctx) => {
+        // Each filter has its own values, as GET /mysfits checks them: GoodEvil=Lawful is no filter the site has.
+        const click = ctx.value;
+        const allowed: readonly string[] = click.filter === 'GoodEvil' ? GOOD_EVIL : LAW_CHAOS;
+        if (!allowed.includes(click.value)) {
+          ctx.issues.push({ code: 'custom', path: ['value'], message: `must be one of ${allowed.join(', ')} for ${click.filter}`, input: click });
+        }
+      }),
   ],
   { error: 'action must be one of view, like, unlike, adopt, filter' },
 );
 
 export const clicksBodySchema = z.strictObject({
-  clicks: z.array(clickSchema).min(1, 'must hold at least one click').max(MAX_CLICKS_PER_BATCH, `must hold at most ${MAX_CLICKS_PER_BATCH} clicks`),
+  clicks: z
+    .array(clickSchema)
+    .check(z.minLength(1, 'must hold at least one click'), z.maxLength(MAX_CLICKS_PER_BATCH, `must hold at most ${MAX_CLICKS_PER_BATCH} clicks`)),
 });
 
 export type Click = z.output<typeof clickSchema>;
 
 /** The body as a list of clicks, or a 400 naming each bad click (by index) and what is wrong with it. */
 export function parseClicks(body: unknown): Click[] {
-  const result = clicksBodySchema.safeParse(body);
+  const result = z.safeParse(clicksBodySchema, body);
   if (result.success) return result.data.clicks;
   const problems = result.error.issues.map((issue) => {
     const [first, index, ...rest] = issue.path;
