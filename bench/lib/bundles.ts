@@ -1,0 +1,61 @@
+/**
+ * Builds a function the way serverless.yml's custom.esbuild has serverless-esbuild build it (bundle, minify,
+ * sourcemap, node22, node platform, CommonJS), with the AWS SDK inside or left to the runtime (@aws-sdk/* external).
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { ROOT, type FunctionName } from './functions';
+
+/**
+ * Under node_modules/, so `require('@aws-sdk/...')` in a bundle that leaves the SDK out resolves to this project's
+ * SDK, as the runtime's copy would in Lambda; and out of the way of git, lint and the type check.
+ */
+export const BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'mysfits-bench');
+
+export type Variant = 'bundled' | 'external';
+
+export interface BuiltBundle {
+  file: string;
+  metafile: Metafile;
+}
+
+/** `minify: false` gives the same bundle readable, with each module's code under a `// path` comment. */
+export async function buildBundle(fn: FunctionName, variant: Variant, options: { minify?: boolean; folder?: string } = {}): Promise<BuiltBundle> {
+  const dir = join(BUNDLE_DIR, options.folder ?? variant);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${fn}.js`);
+  const result = await build({
+    entryPoints: [join(ROOT, 'functions', `${fn}.ts`)],
+    outfile: file,
+    bundle: true,
+    minify: options.minify ?? true,
+    sourcemap: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    external: variant === 'external' ? ['@aws-sdk/*'] : [],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return { file, metafile: result.metafile };
+}
+
+/** For a readable bundle: which source file (`shared/http.ts`, `node_modules/@middy/core/index.js`) a 1-based line belongs to. */
+export function sourceOfLine(file: string): (line: number) => string | undefined {
+  const starts: Array<{ line: number; source: string }> = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      const marker = /^\/\/ ((?:node_modules|functions|shared)\/\S+)$/.exec(text);
+      if (marker) starts.push({ line: i + 1, source: marker[1] as string });
+    });
+  return (line) => {
+    let found: string | undefined;
+    for (const start of starts) {
+      if (start.line > line) break;
+      found = start.source;
+    }
+    return found;
+  };
+}
