@@ -21,7 +21,7 @@ export const config = Object.freeze({
   mysfitsTable: required('MYSFITS_TABLE'),
   /** Per-user records: likes and adoptions. */
   activityTable: required('ACTIVITY_TABLE'),
-  /** The one origin browsers may call the API from ('*' on the local stage; '' allows no browser origin). */
+  /** The one origin browsers may call the API from: '*' on the local stage, else the website's (empty: none). */
   corsOrigin: given('CORS_ORIGIN'),
   /** Set only when talking to DynamoDB Local; in AWS the SDK finds the regional endpoint itself. */
   dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
