@@ -3,7 +3,7 @@
  * open a profile, like (and see it after a reload), unlike, adopt; a second user sees it adopted; log out.
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { EVANGELINE, mailbox, PASSWORD, startTestStack, type TestStack } from '../support/localStack';
 import { launch, newContext, step } from './browser';
 
@@ -13,24 +13,45 @@ let stack: TestStack;
 let browser: Browser;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startTestStack(), launch()]);
+  // Both are kept even when the other fails, so that afterAll stops whatever did start.
+  const [started, launched] = await Promise.allSettled([startTestStack(), launch()]);
+  if (started.status === 'fulfilled') stack = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  for (const result of [launched, started]) if (result.status === 'rejected') throw result.reason;
 });
 afterAll(async () => {
   await browser?.close();
   await stack?.destroy();
 });
 
+const GARY = '3f0f196c-4a7b-43af-9e29-6522a715342d';
+const NESSI = 'a68db521-c031-44c7-b5ef-bfa4c0850e2a';
+
+/** The level-1 heading of the view on the page: never a card's heading, never a view the page has left. */
+const viewHeading = (page: Page, name: string) => page.getByRole('main').getByRole('heading', { level: 1, name, exact: true });
+
 const uniqueEmail = (name: string) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 
 /** Registers through the page, takes the code from the mailbox, confirms, and logs in. */
 async function registerAndLogIn(page: Page, email: string): Promise<void> {
+  await registerAndConfirm(page, email);
+  await step(page, `log in ${email}`, async () => {
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    await viewHeading(page, 'Meet the Mysfits').waitFor();
+  });
+}
+
+/** Registers through the page, takes the code from the mailbox and confirms: the page is then at log in. */
+async function registerAndConfirm(page: Page, email: string): Promise<void> {
   await step(page, `register ${email}`, async () => {
     await page.goto(`${stack.info.websiteUrl}/#/register`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByLabel('Confirm password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Register' }).click();
-    await page.getByRole('heading', { name: 'Confirm your email' }).waitFor();
+    await viewHeading(page, 'Confirm your email').waitFor();
   });
   await step(page, `confirm ${email}`, async () => {
     const [message] = await mailbox(stack, email);
@@ -38,13 +59,7 @@ async function registerAndLogIn(page: Page, email: string): Promise<void> {
     expect(await page.getByLabel('Email').inputValue()).toBe(email);
     await page.getByLabel('Confirmation code').fill(message?.code ?? '');
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Log in' }).waitFor();
-  });
-  await step(page, `log in ${email}`, async () => {
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.getByRole('button', { name: 'Log out' }).waitFor();
-    await page.getByRole('heading', { name: 'Meet the Mysfits' }).waitFor();
+    await viewHeading(page, 'Log in').waitFor();
   });
 }
 
@@ -69,7 +84,7 @@ test('a visitor registers, confirms, logs in, filters, likes, unlikes and adopts
 
   await step(page, 'open a profile', async () => {
     await page.locator(`.card[data-mysfit-id="${EVANGELINE}"] a`).click();
-    await page.getByRole('heading', { name: 'Evangeline' }).waitFor();
+    await viewHeading(page, 'Evangeline').waitFor();
     expect(await page.locator('.profile dd').allTextContents()).toEqual(['Chimera', '43', 'Lawful Evil']);
     // Its picture is out of reach here: the placeholder stands in.
     await page.waitForSelector('.portrait.placeholder');
@@ -102,7 +117,7 @@ test('a visitor registers, confirms, logs in, filters, likes, unlikes and adopts
   await registerAndLogIn(other, uniqueEmail('bob'));
   await step(other, 'second user sees it adopted', async () => {
     await other.goto(`${stack.info.websiteUrl}/#/mysfits/${EVANGELINE}`);
-    await other.getByRole('heading', { name: 'Evangeline' }).waitFor();
+    await viewHeading(other, 'Evangeline').waitFor();
     expect(await other.getByTestId('adoption').textContent()).toBe('Adopted');
     expect(await other.getByRole('button', { name: /^Adopt/ }).count()).toBe(0);
   });
@@ -112,7 +127,7 @@ test('a visitor registers, confirms, logs in, filters, likes, unlikes and adopts
     await page.getByRole('link', { name: 'Log in' }).waitFor();
     await page.goto(`${stack.info.websiteUrl}/#/mysfits/${EVANGELINE}`);
     await likeButton(page).click();
-    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await viewHeading(page, 'Log in').waitFor();
   });
   await Promise.all([context.close(), otherContext.close()]);
 });
@@ -168,7 +183,7 @@ test('resend code and forgotten password work from the page', async () => {
     expect(resent?.kind).toBe('resend');
     await page.getByLabel('Confirmation code').fill(resent?.code ?? '');
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await viewHeading(page, 'Log in').waitFor();
 
     await page.getByRole('link', { name: 'Forgot password?' }).click();
     await page.getByLabel('Email', { exact: true }).fill(email);
@@ -180,7 +195,7 @@ test('resend code and forgotten password work from the page', async () => {
     await page.getByLabel('New password', { exact: true }).fill('Another2026x');
     await page.getByLabel('Confirm new password').fill('Another2026x');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByRole('heading', { name: 'Log in' }).waitFor();
+    await viewHeading(page, 'Log in').waitFor();
     await page.getByLabel('Password').fill('Another2026x');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('button', { name: 'Log out' }).waitFor();
@@ -217,11 +232,12 @@ test('what a person browses reaches the clicks report', async () => {
   const context = await newContext(browser);
   const page = await context.newPage();
   await step(page, 'browse profiles', async () => {
-    for (const [id, name] of [['3f0f196c-4a7b-43af-9e29-6522a715342d', 'Gary'], ['a68db521-c031-44c7-b5ef-bfa4c0850e2a', 'Nessi'], ['3f0f196c-4a7b-43af-9e29-6522a715342d', 'Gary']]) {
+    for (const [id, name] of [[GARY, 'Gary'], [NESSI, 'Nessi'], [GARY, 'Gary']] as const) {
       await page.goto(`${stack.info.websiteUrl}/#/`);
+      await viewHeading(page, 'Meet the Mysfits').waitFor();
       await page.locator('.card').first().waitFor();
       await page.locator(`.card[data-mysfit-id="${id}"] a`).click();
-      await page.getByRole('heading', { name }).waitFor();
+      await viewHeading(page, name).waitFor();
     }
   });
   // The page sends its batch a few seconds after the clicks (or when it is hidden); then the stream delivers.
@@ -233,4 +249,108 @@ test('what a person browses reaches the clicks report', async () => {
   }
   expect({ Gary: viewsOf('Gary'), Nessi: viewsOf('Nessi') }).toEqual({ Gary: before.Gary + 2, Nessi: before.Nessi + 1 });
   await context.close();
+});
+
+describe('only the page the person is on draws: a late answer never takes them back', () => {
+  /**
+   * Holds the page's first GET that `matches` until `release()`, as a slow network would; `outcome` says whether the
+   * page cancelled the request while it was held or took its answer.
+   */
+  async function holdNext(page: Page, matches: (url: URL) => boolean) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrive!: (request: Request) => void;
+    const held = new Promise<Request>((resolve) => (arrive = resolve));
+    let taken = false;
+    await page.route(matches, async (route) => {
+      if (taken || route.request().method() !== 'GET') return route.fallback();
+      taken = true;
+      arrive(route.request());
+      await released;
+      // The page may have cancelled it meanwhile: then there is nothing left to answer.
+      await route.continue().catch(() => undefined);
+    });
+    const outcome = held.then(
+      (request) =>
+        new Promise<'cancelled' | 'answered'>((resolve) => {
+          page.on('requestfailed', (failed) => failed === request && resolve('cancelled'));
+          page.on('requestfinished', (finished) => finished === request && resolve('answered'));
+        }),
+    );
+    return { held, release, outcome };
+  }
+
+  /** Lets the page run whatever the released answer queued (the old bug drew within a task of it). */
+  const settle = (page: Page) => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+
+  test('a profile that answers after the person went back to the list does not replace the list', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await step(page, 'late profile', async () => {
+      await page.goto(`${stack.info.websiteUrl}/#/`);
+      await page.waitForFunction('document.querySelectorAll(".card").length === 12');
+      const slow = await holdNext(page, (url) => url.pathname.endsWith(`/mysfits/${NESSI}`));
+      await page.locator(`.card[data-mysfit-id="${NESSI}"] a`).click();
+      await slow.held;
+      await page.getByRole('link', { name: 'Mythical Mysfits' }).click();
+      await viewHeading(page, 'Meet the Mysfits').waitFor();
+      await page.waitForFunction('document.querySelectorAll(".card").length === 12');
+
+      slow.release();
+      expect(await slow.outcome).toBe('cancelled');
+      await settle(page);
+      expect(new URL(page.url()).hash).toBe('#/');
+      expect(await page.locator('main h1').allTextContents()).toEqual(['Meet the Mysfits']);
+      expect(await page.locator('.card').count()).toBe(12);
+      expect(await page.locator('.profile').count()).toBe(0);
+    });
+    await context.close();
+  });
+
+  test('a filtered list that answers after the person opened a profile does not replace the profile', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await step(page, 'late filtered list', async () => {
+      await page.goto(`${stack.info.websiteUrl}/#/`);
+      await page.waitForFunction('document.querySelectorAll(".card").length === 12');
+      const slow = await holdNext(page, (url) => url.pathname.endsWith('/mysfits') && url.searchParams.get('filter') === 'GoodEvil');
+      await page.getByLabel('Show').selectOption('GoodEvil:Evil');
+      await slow.held;
+      await page.goto(`${stack.info.websiteUrl}/#/mysfits/${GARY}`);
+      await viewHeading(page, 'Gary').waitFor();
+
+      slow.release();
+      expect(await slow.outcome).toBe('cancelled');
+      await settle(page);
+      expect(new URL(page.url()).hash).toBe(`#/mysfits/${GARY}`);
+      expect(await page.locator('main h1').allTextContents()).toEqual(['Gary']);
+      expect(await page.locator('.card').count()).toBe(0);
+    });
+    await context.close();
+  });
+
+  test('GET /me answering after the person moved on from log in signs them in where they are', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const email = uniqueEmail('slow');
+    await registerAndConfirm(page, email);
+    await step(page, 'late /me after sign-in', async () => {
+      const slow = await holdNext(page, (url) => url.pathname.endsWith('/me'));
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await slow.held;
+      await page.goto(`${stack.info.websiteUrl}/#/mysfits/${EVANGELINE}`);
+      await viewHeading(page, 'Evangeline').waitFor();
+
+      slow.release();
+      // Who is signed in is the page's, not the view's: the refresh completes, and the header shows it.
+      expect(await slow.outcome).toBe('answered');
+      await page.getByRole('button', { name: 'Log out' }).waitFor();
+      expect(await page.locator('.who').textContent()).toBe(email);
+      await settle(page);
+      expect(new URL(page.url()).hash).toBe(`#/mysfits/${EVANGELINE}`);
+      expect(await page.locator('main h1').allTextContents()).toEqual(['Evangeline']);
+    });
+    await context.close();
+  });
 });

@@ -51,45 +51,48 @@ export class Api {
     private readonly fetcher: Fetch = (...args) => fetch(...args),
   ) {}
 
-  private async send(method: string, path: string, token?: string): Promise<Response> {
+  private async send(method: string, path: string, signal: AbortSignal | undefined, token?: string): Promise<Response> {
     try {
-      return await this.fetcher(`${this.baseUrl}${path}`, { method, headers: token ? { Authorization: token } : {} });
-    } catch {
+      return await this.fetcher(`${this.baseUrl}${path}`, { method, headers: token ? { Authorization: token } : {}, signal });
+    } catch (error) {
+      // Cancelled by the page (the person moved on): not a network failure, and nobody is told.
+      if (signal?.aborted) throw error;
       throw new ApiError(0, 'Cannot reach the Mysfits service. Check your connection and try again.');
     }
   }
 
-  private async call<T>(method: string, path: string, signedIn: boolean): Promise<T> {
+  private async call<T>(method: string, path: string, signedIn: boolean, signal?: AbortSignal): Promise<T> {
     let response: Response;
     if (signedIn) {
       const token = await this.auth.idToken();
       if (!token) throw new LoginRequired();
-      response = await this.send(method, path, token);
+      response = await this.send(method, path, signal, token);
       if (response.status === 401) {
         const fresh = await this.auth.refreshedIdToken();
-        if (fresh) response = await this.send(method, path, fresh);
+        if (fresh) response = await this.send(method, path, signal, fresh);
         if (!fresh || response.status === 401) {
           this.auth.logOut();
           throw new LoginRequired();
         }
       }
     } else {
-      response = await this.send(method, path);
+      response = await this.send(method, path, signal);
     }
     const body = (await response.json().catch(() => ({}))) as { message?: string };
+    signal?.throwIfAborted();
     if (!response.ok) {
       throw new ApiError(response.status, body.message ?? `The service answered ${response.status}.`);
     }
     return body as T;
   }
 
-  listMysfits(filter?: Filter): Promise<Mysfit[]> {
+  listMysfits(filter?: Filter, signal?: AbortSignal): Promise<Mysfit[]> {
     const query = filter ? `?filter=${encodeURIComponent(filter.filter)}&value=${encodeURIComponent(filter.value)}` : '';
-    return this.call<{ mysfits: Mysfit[] }>('GET', `/mysfits${query}`, false).then((body) => body.mysfits);
+    return this.call<{ mysfits: Mysfit[] }>('GET', `/mysfits${query}`, false, signal).then((body) => body.mysfits);
   }
 
-  getMysfit(mysfitId: string): Promise<Mysfit> {
-    return this.call('GET', `/mysfits/${encodeURIComponent(mysfitId)}`, false);
+  getMysfit(mysfitId: string, signal?: AbortSignal): Promise<Mysfit> {
+    return this.call('GET', `/mysfits/${encodeURIComponent(mysfitId)}`, false, signal);
   }
 
   like(mysfitId: string): Promise<LikeState> {
@@ -104,7 +107,7 @@ export class Api {
     return this.call('POST', `/mysfits/${encodeURIComponent(mysfitId)}/adopt`, true);
   }
 
-  me(): Promise<Me> {
-    return this.call('GET', '/me', true);
+  me(signal?: AbortSignal): Promise<Me> {
+    return this.call('GET', '/me', true, signal);
   }
 }

@@ -3,34 +3,52 @@ import { Api, LoginRequired, type Me } from './api';
 import { Auth } from './auth';
 import { ClickTracker } from './clicks';
 import type { SiteConfig } from './config';
+import { Latest } from './latest';
+import { Navigation } from './navigation';
 
 export class App {
   readonly auth: Auth;
   readonly api: Api;
   readonly clicks: ClickTracker;
+  /** The router's turns: only the current navigation draws (see navigation.ts). */
+  readonly navigation: Navigation;
   /** The signed-in person's likes and adoptions (from GET /me), or null when nobody is logged in. */
   me: Me | null = null;
   email: string | null = null;
   private listeners: Array<() => void> = [];
+  private readonly userRefreshes = new Latest();
 
-  constructor(readonly config: SiteConfig, readonly root: HTMLElement) {
+  constructor(readonly config: SiteConfig, root: HTMLElement) {
     this.auth = new Auth(config);
     this.api = new Api(config.apiUrl, this.auth);
     this.clicks = new ClickTracker(config.apiUrl, () => this.auth.idToken());
+    this.navigation = new Navigation(root);
   }
 
-  /** Re-reads who is logged in and what they like; views and the header redraw through onChange. */
+  /**
+   * Re-reads who is logged in and what they like; the header redraws through onChange. A newer refresh (or a log
+   * out) supersedes an older one: its GET /me is cancelled and its answer ignored.
+   */
   async refreshUser(): Promise<void> {
-    this.email = await this.auth.email();
-    this.me = null;
-    if (this.email) {
+    const turn = this.userRefreshes.begin();
+    let email = await this.auth.email();
+    let me: Me | null = null;
+    if (email) {
       try {
-        this.me = await this.api.me();
+        me = await this.api.me(turn.signal);
       } catch (error) {
+        if (!turn.current) return;
         if (!(error instanceof LoginRequired)) throw error;
-        this.email = null;
+        email = null;
       }
     }
+    if (!turn.current) return;
+    this.email = email;
+    this.me = me;
+    this.notify();
+  }
+
+  private notify(): void {
     this.listeners.forEach((listener) => listener());
   }
 
@@ -48,7 +66,10 @@ export class App {
 
   logOut(): void {
     this.auth.logOut();
-    void this.refreshUser();
+    this.userRefreshes.end();
+    this.email = null;
+    this.me = null;
+    this.notify();
     navigate('#/');
   }
 }

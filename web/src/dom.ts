@@ -1,5 +1,5 @@
 /** A tiny element builder: h('button', { class: 'x', onclick }, 'Text'). Text is always set as text, never HTML. */
-type Child = Node | string | number | null | undefined | false;
+export type Child = Node | string | number | null | undefined | false;
 type Props = Record<string, string | number | boolean | EventListener | null | undefined>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {

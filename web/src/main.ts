@@ -19,15 +19,17 @@ function header(app: App, nav: HTMLElement): void {
   draw();
 }
 
+/** Each navigation is a visit of its own: starting one cancels the previous one's requests and drawing. */
 async function route(app: App): Promise<void> {
+  const visit = app.navigation.begin();
   const { path } = currentRoute();
   const profile = /^\/mysfits\/([^/]+)$/.exec(path);
-  if (profile?.[1]) return profileView(app, decodeURIComponent(profile[1]));
-  if (path === '/register') return registerView(app);
-  if (path === '/confirm') return confirmView(app);
-  if (path === '/login') return loginView(app);
-  if (path === '/forgot') return forgotView(app);
-  return mysfitsView(app);
+  if (profile?.[1]) return profileView(app, visit, decodeURIComponent(profile[1]));
+  if (path === '/register') return registerView(app, visit);
+  if (path === '/confirm') return confirmView(app, visit);
+  if (path === '/login') return loginView(app, visit);
+  if (path === '/forgot') return forgotView(app, visit);
+  return mysfitsView(app, visit);
 }
 
 async function start(): Promise<void> {

@@ -92,3 +92,26 @@ test('an unreachable API is an ApiError that says so', async () => {
     message: expect.stringContaining('Cannot reach'),
   });
 });
+
+test('a request cancelled by the page (the person moved on) is passed its signal and rejects as aborted, not as a network failure', async () => {
+  const controller = new AbortController();
+  const seen: Array<AbortSignal | null | undefined> = [];
+  // A fetch that never answers by itself, like a slow network, and rejects the way fetch does when aborted.
+  const fetcher = ((_url: string, init: RequestInit) => {
+    seen.push(init.signal);
+    return new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+  }) as unknown as typeof fetch;
+  const pending = new Api(BASE, fakeAuth({ current: null, refreshed: null }), fetcher).getMysfit(ID, controller.signal);
+  controller.abort();
+  await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  expect(seen).toEqual([controller.signal]);
+});
+
+test('an answer whose body arrives after the page cancelled the call is not returned', async () => {
+  const controller = new AbortController();
+  const fetcher = (async () => {
+    controller.abort();
+    return new Response(JSON.stringify({ mysfits: [] }), { status: 200 });
+  }) as unknown as typeof fetch;
+  await expect(new Api(BASE, fakeAuth({ current: null, refreshed: null }), fetcher).listMysfits(undefined, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+});

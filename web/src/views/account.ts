@@ -1,10 +1,14 @@
-/** Register, confirm (with resend), log in, and forgotten password. */
+/**
+ * Register, confirm (with resend), log in, and forgotten password. What Cognito answers after the person has moved
+ * to another page neither navigates nor shows a message there.
+ */
 import { currentRoute, navigate, type App } from '../app';
-import { h, messageBox, render } from '../dom';
+import { h, messageBox } from '../dom';
+import type { Visit } from '../navigation';
 import { passwordProblems } from '../passwordPolicy';
 import { busy, field, newPasswordField } from './forms';
 
-export function registerView(app: App): void {
+export function registerView(app: App, visit: Visit): void {
   const message = messageBox();
   const email = field('email', 'Email', { type: 'email', autocomplete: 'email' });
   const password = newPasswordField('password', 'Password', app.config.passwordPolicy);
@@ -23,17 +27,17 @@ export function registerView(app: App): void {
     void busy(form, async () => {
       try {
         await app.auth.signUp(email.input.value, password.input.value);
-        navigate(`#/confirm?email=${encodeURIComponent(email.input.value.trim().toLowerCase())}&sent=1`);
+        if (visit.current) navigate(`#/confirm?email=${encodeURIComponent(email.input.value.trim().toLowerCase())}&sent=1`);
       } catch (error) {
         message.show((error as Error).message);
       }
     });
   });
-  render(app.root, h('h1', {}, 'Create your account'), message.element, form,
+  visit.draw(h('h1', {}, 'Create your account'), message.element, form,
     h('p', {}, 'Already registered? ', h('a', { href: '#/login' }, 'Log in'), '.'));
 }
 
-export function confirmView(app: App): void {
+export function confirmView(app: App, visit: Visit): void {
   const { query } = currentRoute();
   const message = messageBox();
   const email = field('email', 'Email', { type: 'email', autocomplete: 'email', value: query.get('email') ?? '' });
@@ -48,7 +52,7 @@ export function confirmView(app: App): void {
     void busy(form, async () => {
       try {
         await app.auth.confirm(email.input.value, code.input.value);
-        navigate(`#/login?email=${encodeURIComponent(email.input.value.trim().toLowerCase())}&confirmed=1`);
+        if (visit.current) navigate(`#/login?email=${encodeURIComponent(email.input.value.trim().toLowerCase())}&confirmed=1`);
       } catch (error) {
         message.show((error as Error).message);
       }
@@ -67,11 +71,11 @@ export function confirmView(app: App): void {
       resend.disabled = false;
     }
   });
-  render(app.root, h('h1', {}, 'Confirm your email'), message.element, form);
+  visit.draw(h('h1', {}, 'Confirm your email'), message.element, form);
   if (query.get('sent')) message.show(`We emailed a confirmation code to ${query.get('email') ?? 'you'}.`, 'info');
 }
 
-export function loginView(app: App): void {
+export function loginView(app: App, visit: Visit): void {
   const { query } = currentRoute();
   const message = messageBox();
   const email = field('email', 'Email', { type: 'email', autocomplete: 'username', value: query.get('email') ?? '' });
@@ -86,7 +90,7 @@ export function loginView(app: App): void {
       try {
         await app.auth.logIn(email.input.value, password.input.value);
         await app.refreshUser();
-        navigate(query.get('next') ?? '#/');
+        if (visit.current) navigate(query.get('next') ?? '#/');
       } catch (error) {
         message.show((error as Error).message);
         if ((error as { code?: string }).code === 'UserNotConfirmedException') {
@@ -95,14 +99,14 @@ export function loginView(app: App): void {
       }
     });
   });
-  render(app.root, h('h1', {}, 'Log in'), message.element, form,
+  visit.draw(h('h1', {}, 'Log in'), message.element, form,
     h('p', {}, h('a', { href: '#/forgot' }, 'Forgot password?'), ' · New here? ', h('a', { href: '#/register' }, 'Register'), '.'));
   if (query.get('confirmed')) message.show('Your email is confirmed. Log in to like and adopt.', 'info');
   else if (query.get('reset')) message.show('Your password is changed. Log in with the new one.', 'info');
   else if (query.get('next')) message.show('Please log in to do that.', 'info');
 }
 
-export function forgotView(app: App): void {
+export function forgotView(app: App, visit: Visit): void {
   const message = messageBox();
   const email = field('email', 'Email', { type: 'email', autocomplete: 'username' });
   const ask = h('form', { class: 'account', novalidate: true }, email.wrapper, h('button', { type: 'submit', class: 'primary' }, 'Email me a code'));
@@ -135,11 +139,11 @@ export function forgotView(app: App): void {
     void busy(reset, async () => {
       try {
         await app.auth.resetPassword(email.input.value, code.input.value, password.input.value);
-        navigate(`#/login?email=${encodeURIComponent(email.input.value.trim().toLowerCase())}&reset=1`);
+        if (visit.current) navigate(`#/login?email=${encodeURIComponent(email.input.value.trim().toLowerCase())}&reset=1`);
       } catch (error) {
         message.show((error as Error).message);
       }
     });
   });
-  render(app.root, h('h1', {}, 'Forgot your password?'), message.element, ask, reset);
+  visit.draw(h('h1', {}, 'Forgot your password?'), message.element, ask, reset);
 }

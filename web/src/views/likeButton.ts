@@ -2,8 +2,10 @@
 import { ApiError, LoginRequired } from '../api';
 import { toLogin, type App } from '../app';
 import { h } from '../dom';
+import type { Visit } from '../navigation';
 
-export function likeButton(app: App, mysfitId: string, name: string, likes: number, report: (text: string) => void): HTMLButtonElement {
+/** The like itself is kept whatever happens next; only its redraw and messages belong to the visit that asked. */
+export function likeButton(app: App, visit: Visit, mysfitId: string, name: string, likes: number, report: (text: string) => void): HTMLButtonElement {
   let liked = app.likes(mysfitId);
   let count = likes;
   const button = h('button', { type: 'button', class: 'like' });
@@ -24,8 +26,9 @@ export function likeButton(app: App, mysfitId: string, name: string, likes: numb
       liked = state.liked;
       count = state.likes;
       if (app.me) app.me.liked = liked ? [...new Set([...app.me.liked, mysfitId])] : app.me.liked.filter((id) => id !== mysfitId);
-      draw();
+      if (visit.current) draw();
     } catch (error) {
+      if (!visit.current) return;
       if (error instanceof LoginRequired) return toLogin();
       report(error instanceof ApiError ? error.message : 'Could not save your like. Try again.');
     } finally {

@@ -1,7 +1,8 @@
 /** The home page: every mysfit in a grid, with the workshop's alignment filters. */
 import type { Filter, Mysfit } from '../api';
 import { currentRoute, navigate, type App } from '../app';
-import { h, messageBox, picture, render } from '../dom';
+import { h, messageBox, picture } from '../dom';
+import type { Visit } from '../navigation';
 import { likeButton } from './likeButton';
 
 const FILTERS: Array<{ group: string; filter: 'GoodEvil' | 'LawChaos'; values: string[] }> = [
@@ -21,7 +22,7 @@ export function adoptionBadge(app: App, mysfit: Mysfit): HTMLElement | null {
   return h('span', { class: 'badge adopted' }, app.adoptedByMe(mysfit.mysfitId) ? 'Adopted by you' : 'Adopted');
 }
 
-function card(app: App, mysfit: Mysfit, report: (text: string) => void): HTMLElement {
+function card(app: App, visit: Visit, mysfit: Mysfit, report: (text: string) => void): HTMLElement {
   return h(
     'li',
     { class: 'card', 'data-mysfit-id': mysfit.mysfitId },
@@ -31,11 +32,11 @@ function card(app: App, mysfit: Mysfit, report: (text: string) => void): HTMLEle
     ),
     h('p', { class: 'species' }, mysfit.species),
     h('p', { class: 'tags' }, h('span', { class: 'tag' }, mysfit.goodevil), h('span', { class: 'tag' }, mysfit.lawchaos), adoptionBadge(app, mysfit)),
-    likeButton(app, mysfit.mysfitId, mysfit.name, mysfit.likes, report),
+    likeButton(app, visit, mysfit.mysfitId, mysfit.name, mysfit.likes, report),
   );
 }
 
-export async function mysfitsView(app: App): Promise<void> {
+export async function mysfitsView(app: App, visit: Visit): Promise<void> {
   const { query } = currentRoute();
   const filter = filterFromQuery(query);
   const message = messageBox();
@@ -51,8 +52,7 @@ export async function mysfitsView(app: App): Promise<void> {
     navigate(name && value ? `#/?filter=${name}&value=${value}` : '#/');
   });
   const grid = h('ul', { class: 'grid', 'aria-busy': 'true' });
-  render(
-    app.root,
+  visit.draw(
     h('h1', {}, 'Meet the Mysfits'),
     h('form', { class: 'filters', onsubmit: (e: Event) => e.preventDefault() },
       h('label', { for: 'filter' }, 'Show'),
@@ -63,11 +63,13 @@ export async function mysfitsView(app: App): Promise<void> {
     grid,
   );
   try {
-    const mysfits = await app.api.listMysfits(filter);
+    const mysfits = await app.api.listMysfits(filter, visit.signal);
+    if (!visit.current) return;
     grid.setAttribute('aria-busy', 'false');
     if (mysfits.length === 0) grid.append(h('li', { class: 'empty' }, 'No mysfit matches this filter.'));
-    for (const mysfit of mysfits) grid.append(card(app, mysfit, (text) => message.show(text)));
+    for (const mysfit of mysfits) grid.append(card(app, visit, mysfit, (text) => message.show(text)));
   } catch (error) {
+    if (!visit.current) return;
     grid.setAttribute('aria-busy', 'false');
     message.show((error as Error).message);
   }

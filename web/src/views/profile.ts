@@ -1,10 +1,11 @@
 /** One mysfit's profile: picture, facts, description, likes and adoption. */
 import { ApiError, LoginRequired, type Mysfit } from '../api';
 import { toLogin, type App } from '../app';
-import { h, messageBox, picture, render } from '../dom';
+import { h, messageBox, picture } from '../dom';
+import type { Visit } from '../navigation';
 import { likeButton } from './likeButton';
 
-function adoptButton(app: App, mysfit: Mysfit, report: (text: string, kind?: 'error' | 'info') => void): HTMLElement {
+function adoptButton(app: App, visit: Visit, mysfit: Mysfit, report: (text: string, kind?: 'error' | 'info') => void): HTMLElement {
   if (mysfit.adopted) {
     return h('p', { class: 'badge adopted large', 'data-testid': 'adoption' }, app.adoptedByMe(mysfit.mysfitId) ? 'Adopted by you' : 'Adopted');
   }
@@ -16,9 +17,11 @@ function adoptButton(app: App, mysfit: Mysfit, report: (text: string, kind?: 'er
       await app.api.adopt(mysfit.mysfitId);
       app.clicks.track({ action: 'adopt', mysfitId: mysfit.mysfitId });
       if (app.me) app.me.adopted = [...new Set([...app.me.adopted, mysfit.mysfitId])];
+      if (!visit.current) return;
       button.replaceWith(h('p', { class: 'badge adopted large', 'data-testid': 'adoption' }, 'Adopted by you'));
       report(`${mysfit.name} is yours. Welcome to the family!`, 'info');
     } catch (error) {
+      if (!visit.current) return;
       if (error instanceof LoginRequired) return toLogin();
       if (error instanceof ApiError && error.status === 409) {
         button.replaceWith(h('p', { class: 'badge adopted large', 'data-testid': 'adoption' }, 'Adopted'));
@@ -31,21 +34,22 @@ function adoptButton(app: App, mysfit: Mysfit, report: (text: string, kind?: 'er
   return button;
 }
 
-export async function profileView(app: App, mysfitId: string): Promise<void> {
+export async function profileView(app: App, visit: Visit, mysfitId: string): Promise<void> {
   const message = messageBox();
-  render(app.root, h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, 'Loading…'), message.element);
+  visit.draw(h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, 'Loading…'), message.element);
   let mysfit: Mysfit;
   try {
-    mysfit = await app.api.getMysfit(mysfitId);
+    mysfit = await app.api.getMysfit(mysfitId, visit.signal);
   } catch (error) {
-    render(app.root, h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, 'Mysfit not found'), message.element);
+    if (!visit.draw(h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, 'Mysfit not found'), message.element)) return;
     message.show(error instanceof ApiError && error.status === 404 ? 'There is no mysfit with that id.' : (error as Error).message);
     return;
   }
+  // A profile the person left before it arrived was never viewed: no view click, no drawing.
+  if (!visit.current) return;
   app.clicks.track({ action: 'view', mysfitId: mysfit.mysfitId });
   const report = (text: string, kind: 'error' | 'info' = 'error') => message.show(text, kind);
-  render(
-    app.root,
+  visit.draw(
     h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')),
     h('article', { class: 'profile', 'data-mysfit-id': mysfit.mysfitId },
       picture(mysfit.profileImageUri, `${mysfit.name} the ${mysfit.species}`, 'portrait'),
@@ -58,7 +62,7 @@ export async function profileView(app: App, mysfitId: string): Promise<void> {
           h('dt', {}, 'Alignment'), h('dd', {}, `${mysfit.lawchaos} ${mysfit.goodevil}`),
         ),
         h('p', { class: 'description' }, mysfit.description),
-        h('div', { class: 'actions' }, likeButton(app, mysfit.mysfitId, mysfit.name, mysfit.likes, report), adoptButton(app, mysfit, report)),
+        h('div', { class: 'actions' }, likeButton(app, visit, mysfit.mysfitId, mysfit.name, mysfit.likes, report), adoptButton(app, visit, mysfit, report)),
       ),
     ),
   );
