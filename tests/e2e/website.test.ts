@@ -186,8 +186,12 @@ test('resend code and forgotten password work from the page', async () => {
     await viewHeading(page, 'Log in').waitFor();
 
     await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await viewHeading(page, 'Forgot your password?').waitFor();
+    // The form for the code appears only once a code has been sent.
+    expect(await page.getByLabel('Code from the email').isVisible()).toBe(false);
     await page.getByLabel('Email', { exact: true }).fill(email);
     await page.getByRole('button', { name: 'Email me a code' }).click();
+    await page.getByRole('alert').filter({ hasText: 'we emailed it a code' }).waitFor();
     await page.getByLabel('Code from the email').waitFor();
     const [forgot] = await mailbox(stack, email);
     expect(forgot?.kind).toBe('forgot-password');
