@@ -1,21 +1,25 @@
 /**
- * Part 5, local stack start-up: `tsx local/start.ts` (what `npm start` runs) from spawn to the first 200 of
- * GET <api>/mysfits, on free ports, stopped with SIGTERM each time. Three rounds of a first start in an empty data
- * folder, then a start with that folder's data kept (user pool, tables), as a second `npm start` would find it.
+ * Part 5, local system start-up, for each command a person runs (`npm start`, `npx serverless offline`): from
+ * spawn to the first 200 of GET <api>/mysfits, on free ports, stopped with SIGTERM each time. Three rounds of a
+ * first start in an empty data folder, then a start with that folder's data kept (user pool, tables), as a second
+ * start would find it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Ports } from '../local/stack';
+import type { Command, Ports } from '../dev/launcher';
 import { startLocalStackRetrying } from './lib/localStack';
 import { progress, type PartOutput } from './lib/part';
 import { num, ratio, summarise } from './lib/stats';
 
 const ROUNDS = 3;
+const COMMANDS: Command[] = ['npm start', 'serverless offline'];
+const KINDS = ['empty data folder', 'data kept'] as const;
 
 interface Start {
+  command: Command;
   round: number;
-  kind: 'empty data folder' | 'data kept';
+  kind: (typeof KINDS)[number];
   firstOkMs: number;
   bannerMs?: number;
   stopMs: number;
@@ -27,55 +31,56 @@ export async function run(): Promise<PartOutput> {
   const failures: string[] = [];
   const retried: string[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'mysfits-bench-startup-'));
-    try {
-      let ports: Ports | undefined;
-      for (const kind of ['empty data folder', 'data kept'] as const) {
-        progress(`round ${round}/${ROUNDS}: start with ${kind === 'data kept' ? 'the data kept' : 'an empty data folder'}`);
-        // The second start reuses the first one's ports, as a second `npm start` would.
-        const stack = await startLocalStackRetrying(dataDir, ports, { emptyDataFolder: kind === 'empty data folder' });
-        if (stack.retried > 0) retried.push(`round ${round}, ${kind}`);
-        ports = stack.ports;
-        const { stopMs, code } = await stack.stop();
-        if (code !== 0) failures.push(`start-up: the stack exited with code ${code} after SIGTERM (round ${round}, ${kind})`);
-        starts.push({ round, kind, firstOkMs: stack.firstOkMs, bannerMs: stack.bannerMs, stopMs, exitCode: code });
+    for (const command of COMMANDS) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'mysfits-bench-startup-'));
+      try {
+        let ports: Ports | undefined;
+        for (const kind of KINDS) {
+          progress(`round ${round}/${ROUNDS}: ${command}, ${kind === 'data kept' ? 'the data kept' : 'an empty data folder'}`);
+          // The second start reuses the first one's ports, as a second start would.
+          const stack = await startLocalStackRetrying(dataDir, ports, { emptyDataFolder: kind === 'empty data folder', command });
+          if (stack.retried > 0) retried.push(`round ${round}, ${command}, ${kind}`);
+          ports = stack.ports;
+          const { stopMs, code } = await stack.stop();
+          if (code !== 0) failures.push(`start-up: ${command} exited with code ${code} after SIGTERM (round ${round}, ${kind})`);
+          starts.push({ command, round, kind, firstOkMs: stack.firstOkMs, bannerMs: stack.bannerMs, stopMs, exitCode: code });
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
     }
   }
 
-  const of = (kind: Start['kind']) => starts.filter((s) => s.kind === kind);
-  const summary = (kind: Start['kind']) => ({
-    firstOkMs: summarise(of(kind).map((s) => s.firstOkMs)),
-    bannerMs: summarise(of(kind).flatMap((s) => (s.bannerMs === undefined ? [] : [s.bannerMs]))),
-    stopMs: summarise(of(kind).map((s) => s.stopMs)),
+  const of = (command: Command, kind: Start['kind']) => starts.filter((s) => s.command === command && s.kind === kind);
+  const summary = (command: Command, kind: Start['kind']) => ({
+    firstOkMs: summarise(of(command, kind).map((s) => s.firstOkMs)),
+    bannerMs: summarise(of(command, kind).flatMap((s) => (s.bannerMs === undefined ? [] : [s.bannerMs]))),
+    stopMs: summarise(of(command, kind).map((s) => s.stopMs)),
   });
-  const empty = summary('empty data folder');
-  const kept = summary('data kept');
   const seconds = (v: number) => num(v / 1000, 2);
-  const row = (label: string, s: ReturnType<typeof summary>, kind: Start['kind']) => [
-    label,
-    seconds(s.firstOkMs.median),
-    of(kind).map((x) => seconds(x.firstOkMs)).join(' / '),
-    seconds(s.bannerMs.median),
-    seconds(s.stopMs.median),
-  ];
+  const rows = COMMANDS.flatMap((command) =>
+    KINDS.map((kind) => {
+      const s = summary(command, kind);
+      return [command, kind, seconds(s.firstOkMs.median), of(command, kind).map((x) => seconds(x.firstOkMs)).join(' / '), seconds(s.bannerMs.median), seconds(s.stopMs.median)];
+    }),
+  );
+  const kept = summary('serverless offline', 'data kept').firstOkMs.median;
+  const empty = summary('serverless offline', 'empty data folder').firstOkMs.median;
   return {
-    title: 'Local stack start-up',
+    title: 'Local system start-up',
     tables: [
       {
-        title: `Local stack start-up: spawn of tsx local/start.ts to the first 200 of GET /mysfits (s, median of ${ROUNDS})`,
-        columns: ['start', 'to first 200', 'each run', 'banner says', 'SIGTERM to exit'],
-        rows: [row('first (empty data folder)', empty, 'empty data folder'), row('again (data kept)', kept, 'data kept')],
+        title: `Local system start-up: spawn of the command to the first 200 of GET /mysfits (s, median of ${ROUNDS})`,
+        columns: ['command', 'start', 'to first 200', 'each run', 'banner says', 'SIGTERM to exit'],
+        rows,
         notes: [
-          `Data kept ÷ empty: ${ratio(kept.firstOkMs.median, empty.firstOkMs.median)}. "banner says": the stack's own "started in X s", timed from inside`,
-          'start.ts (after tsx has loaded it). Every start bundles the functions (serverless-esbuild) and the website again.',
+          `serverless offline, data kept ÷ empty: ${ratio(kept, empty)}. "banner says": the plugin's own "started in X s", timed from`,
+          'when the Framework loaded it. Every start bundles the functions (serverless-esbuild) and the website again.',
         ],
       },
     ],
-    notes: retried.length > 0 ? [`Something else on the machine stopped the stack (SIGTERM) while it was starting; started again: ${retried.join(', ')}.`] : [],
+    notes: retried.length > 0 ? [`Something else on the machine stopped the system (SIGTERM) while it was starting; started again: ${retried.join(', ')}.`] : [],
     failures,
-    data: { rounds: ROUNDS, starts, summary: { emptyDataFolder: empty, dataKept: kept } },
+    data: { rounds: ROUNDS, starts, summary: Object.fromEntries(COMMANDS.map((c) => [c, Object.fromEntries(KINDS.map((k) => [k, summary(c, k)]))])) },
   };
 }

@@ -13,6 +13,7 @@ import { createServer } from 'cognito-local/lib/server/server';
 import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService';
 import { CryptoService } from 'cognito-local/lib/services/crypto';
 import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb';
+import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
 import { DateClock, LambdaService, MessagesService, TriggersService } from 'cognito-local/lib/services';
 import { ConsoleMessageSender } from 'cognito-local/lib/services/messageDelivery/consoleMessageSender';
 import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelivery/messageDelivery';
@@ -60,7 +61,6 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
 
   const clock = new DateClock();
   const dataStoreFactory = new StormDBDataStoreFactory(dataDirectory);
-  const { UserPoolServiceFactoryImpl } = await import('cognito-local/lib/services/userPoolService');
   const cognito = await new CognitoServiceFactoryImpl(
     dataDirectory,
     dataStoreFactory,

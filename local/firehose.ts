@@ -20,6 +20,8 @@ export interface FirehoseStandInOptions {
   /** How long records wait in the buffer (the stream's buffering interval; short locally). */
   flushIntervalMs: number;
   region: string;
+  /** False for a stand-in that must not keep the process alive by itself (one invocation's, say). */
+  keepsProcessAlive?: boolean;
 }
 
 export interface FirehoseStandIn {
@@ -102,6 +104,7 @@ export function startFirehoseStandIn(options: FirehoseStandInOptions): Promise<F
     return delivering;
   };
   const timer = setInterval(() => void flush(), options.flushIntervalMs);
+  if (options.keepsProcessAlive === false) timer.unref();
 
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -136,6 +139,7 @@ export function startFirehoseStandIn(options: FirehoseStandInOptions): Promise<F
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
+    if (options.keepsProcessAlive === false) server.unref();
     server.listen(options.port, '127.0.0.1', () =>
       resolve({
         endpoint,

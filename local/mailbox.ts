@@ -2,7 +2,7 @@
  * The local mailbox: every code Cognito would email (sign-up confirmation, resend, forgotten password), newest
  * first, kept in .local/mailbox.json so it survives a restart. Read by people (a page) and scripts (JSON).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 
 export type MessageKind = 'sign-up' | 'resend' | 'forgot-password' | 'other';
 
@@ -24,14 +24,29 @@ export const kindOf = (cognitoSource: string): MessageKind => KINDS[cognitoSourc
 export class Mailbox {
   private messages: MailboxMessage[];
 
+  /** Set when the file on disk could not be read: it was moved aside to this path and the mailbox starts empty. */
+  readonly damagedCopy?: string;
+
   constructor(private readonly file: string) {
-    this.messages = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as MailboxMessage[]) : [];
+    this.messages = [];
+    if (!existsSync(file)) return;
+    try {
+      const stored: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (!Array.isArray(stored)) throw new Error('not a list');
+      this.messages = stored as MailboxMessage[];
+    } catch {
+      // A truncated file (a crash mid-write) must not stop the system: codes can be sent again.
+      this.damagedCopy = `${file}.damaged`;
+      renameSync(file, this.damagedCopy);
+    }
   }
 
   record(message: Omit<MailboxMessage, 'time'>): MailboxMessage {
     const entry = { ...message, time: new Date().toISOString() };
     this.messages.unshift(entry);
-    writeFileSync(this.file, JSON.stringify(this.messages, null, 2));
+    // Written aside and renamed into place, so a crash never leaves half a file.
+    writeFileSync(`${this.file}.tmp`, JSON.stringify(this.messages, null, 2));
+    renameSync(`${this.file}.tmp`, this.file);
     return entry;
   }
 

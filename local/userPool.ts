@@ -1,44 +1,36 @@
 /**
- * The local user pool and app client, made from serverless.yml's CognitoUserPool and CognitoUserPoolClient (with
- * the local stage's auth flows), created on first start and reused afterwards with the same ids.
+ * The local user pool and app client, made from the service's AWS::Cognito::UserPool and UserPoolClient (with the
+ * local stage's auth flows), created on first start and reused afterwards with the same ids. The ids are kept in
+ * user-pool.json; if that file is lost or damaged, the pool is found again by its name in the local Cognito.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
   type CreateUserPoolClientCommandInput,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { loadServerlessConfig } from '../scripts/lib/serverlessConfig';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../dev/localCredentials';
+import { userPoolClientProperties, userPoolProperties, type ResolvedService } from '../dev/service';
 
 export interface UserPoolIds {
   userPoolId: string;
   userPoolClientId: string;
 }
 
-type Props = Record<string, unknown>;
-
-function poolResources(): { pool: Props; client: Props } {
-  const { resources } = loadServerlessConfig('local');
-  const pool = resources.Resources.CognitoUserPool?.Properties;
-  const client = resources.Resources.CognitoUserPoolClient?.Properties;
-  if (!pool || !client) throw new Error('serverless.yml defines no CognitoUserPool and CognitoUserPoolClient');
-  return { pool, client };
-}
-
-export function userPoolInput(): CreateUserPoolCommandInput {
-  const { pool } = poolResources();
-  const { UserPoolName, ...rest } = pool;
+export function userPoolInput(service: ResolvedService): CreateUserPoolCommandInput {
+  const { UserPoolName, ...rest } = userPoolProperties(service);
   return { PoolName: String(UserPoolName), ...rest } as CreateUserPoolCommandInput;
 }
 
-export function userPoolClientInput(userPoolId: string): CreateUserPoolClientCommandInput {
-  const { client } = poolResources();
+export function userPoolClientInput(service: ResolvedService, userPoolId: string): CreateUserPoolClientCommandInput {
   // The pool id is a !Ref in the template; here it is the pool just created.
-  return { ...client, UserPoolId: userPoolId } as CreateUserPoolClientCommandInput;
+  return { ...userPoolClientProperties(service), UserPoolId: userPoolId } as CreateUserPoolClientCommandInput;
 }
 
 async function exists(client: CognitoIdentityProviderClient, ids: UserPoolIds): Promise<boolean> {
@@ -51,27 +43,44 @@ async function exists(client: CognitoIdentityProviderClient, ids: UserPoolIds): 
   }
 }
 
-/** The ids recorded by an earlier start, if any. */
+/** The ids recorded by an earlier start; undefined when there are none or the file is damaged. */
 export function readUserPoolIds(idsFile: string): UserPoolIds | undefined {
-  return existsSync(idsFile) ? (JSON.parse(readFileSync(idsFile, 'utf8')) as UserPoolIds) : undefined;
+  try {
+    const ids = JSON.parse(readFileSync(idsFile, 'utf8')) as Partial<UserPoolIds>;
+    return typeof ids.userPoolId === 'string' && typeof ids.userPoolClientId === 'string' ? (ids as UserPoolIds) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The pool and client recorded in `idsFile` if they still exist in cognito-local, else new ones. */
-export async function ensureUserPool(endpoint: string, idsFile: string): Promise<UserPoolIds> {
-  const client = new CognitoIdentityProviderClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+/** The pool of this name and its client of this name, if the local Cognito has them. */
+async function findByName(client: CognitoIdentityProviderClient, poolName: string, clientName: string): Promise<UserPoolIds | undefined> {
+  const { UserPools = [] } = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+  for (const pool of UserPools.filter((p) => p.Name === poolName)) {
+    const { UserPoolClients = [] } = await client.send(new ListUserPoolClientsCommand({ UserPoolId: pool.Id, MaxResults: 60 }));
+    const found = UserPoolClients.find((c) => c.ClientName === clientName);
+    if (pool.Id && found?.ClientId) return { userPoolId: pool.Id, userPoolClientId: found.ClientId };
+  }
+  return undefined;
+}
+
+/** The pool and client recorded in `idsFile` (or found by name) if they exist in the local Cognito, else new ones. */
+export async function ensureUserPool(service: ResolvedService, endpoint: string, idsFile: string): Promise<UserPoolIds> {
+  const client = new CognitoIdentityProviderClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
-    const ids = readUserPoolIds(idsFile);
-    if (ids && (await exists(client, ids))) return ids;
-    const { UserPool } = await client.send(new CreateUserPoolCommand(userPoolInput()));
-    const userPoolId = UserPool?.Id as string;
-    const { UserPoolClient } = await client.send(new CreateUserPoolClientCommand(userPoolClientInput(userPoolId)));
-    const created = { userPoolId, userPoolClientId: UserPoolClient?.ClientId as string };
-    writeFileSync(idsFile, JSON.stringify(created, null, 2));
-    return created;
+    const recorded = readUserPoolIds(idsFile);
+    let ids = recorded && (await exists(client, recorded)) ? recorded : undefined;
+    ids ??= await findByName(client, String(userPoolProperties(service).UserPoolName), String(userPoolClientProperties(service).ClientName));
+    if (!ids) {
+      const { UserPool } = await client.send(new CreateUserPoolCommand(userPoolInput(service)));
+      const userPoolId = UserPool?.Id as string;
+      const { UserPoolClient } = await client.send(new CreateUserPoolClientCommand(userPoolClientInput(service, userPoolId)));
+      ids = { userPoolId, userPoolClientId: UserPoolClient?.ClientId as string };
+    }
+    if (recorded?.userPoolId !== ids.userPoolId || recorded.userPoolClientId !== ids.userPoolClientId) {
+      writeFileSync(idsFile, `${JSON.stringify(ids, null, 2)}\n`);
+    }
+    return ids;
   } finally {
     client.destroy();
   }

@@ -5,7 +5,7 @@
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { PROJECT_ROOT } from './lib/serverlessConfig';
+import { PROJECT_ROOT } from '../dev/paths';
 
 export const WEB_DIST = join(PROJECT_ROOT, 'web', 'dist');
 

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GetObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { PROJECT_ROOT } from './lib/serverlessConfig';
+import { localDataDir } from '../dev/paths';
 
 export interface StoredClick {
   userId: string;
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { dir: { type: 'string' }, bucket: { type: 'string' }, region: { type: 'string' } } });
   const clicks = values.bucket
     ? await readBucketClicks(values.bucket, values.region)
-    : readLocalClicks(values.dir ?? join(PROJECT_ROOT, '.local', 'clicks-bucket'));
+    : readLocalClicks(values.dir ?? join(localDataDir(), 'clicks-bucket'));
   console.log(formatReport(summarize(clicks)));
 }
 

@@ -1,7 +1,7 @@
 /** A DynamoDB Local of the benchmark's own: in memory on a free port, with the tables of serverless.yml, seeded. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { startDynamoDbLocal } from '../../scripts/lib/dynamodbLocal';
-import { createTables } from '../../scripts/lib/tables';
+import { startDynamoDbLocal } from '../../dev/dynamodbLocal';
+import { createTables, localTables } from '../../dev/tables';
 import { seedMysfits } from '../../scripts/seed';
 
 export const BENCH_TABLES = { mysfitsTableName: 'bench-mysfits', activityTableName: 'bench-user-activity' };
@@ -17,7 +17,7 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
   const db = await startDynamoDbLocal();
   const client = new DynamoDBClient({ endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await createTables(client, BENCH_TABLES);
+    await createTables(client, await localTables(BENCH_TABLES));
     await seedMysfits(client, BENCH_TABLES.mysfitsTableName);
   } catch (error) {
     await db.stop();

@@ -3,11 +3,11 @@
  * delivery stream and its transformation, the private bucket it writes by date, the Glue table and Athena workgroup
  * over it, and a least-privilege role for each part.
  */
-import { stageParams } from '../../scripts/lib/serverlessConfig';
+import { resolvedServiceSync, stageParams } from '../../dev/service';
 import { toClickRecord } from '../../shared/clicks';
 import { packageProd, properties, resource, resourcesOfType, textOf, type Template } from './package';
 
-const PROD = stageParams('prod');
+const PROD = stageParams(resolvedServiceSync('prod'), 'prod');
 const MYSFITS_TABLE = String(PROD.mysfitsTableName);
 const STREAM_NAME = 'mysfits-prod-clicks';
 

@@ -7,7 +7,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { PROJECT_ROOT } from '../../scripts/lib/serverlessConfig';
+import { PROJECT_ROOT } from '../../dev/paths';
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@
  * who may call what, least-privilege roles, tables, errors as JSON, throttling, the legacy switch, the website's private
  * bucket behind CloudFront, and the one origin CORS allows.
  */
-import { stageParams } from '../../scripts/lib/serverlessConfig';
+import { resolvedServiceSync, stageParams } from '../../dev/service';
 import {
   dependsOn,
   evaluateCondition,
@@ -21,7 +21,7 @@ const NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalance
 const NLB_DNS = 'legacy-0123456789abcdef.elb.us-east-1.amazonaws.com';
 const CUSTOM_ORIGIN = 'https://www.example.com';
 
-const PROD = stageParams('prod');
+const PROD = stageParams(resolvedServiceSync('prod'), 'prod');
 const MYSFITS_TABLE = String(PROD.mysfitsTableName);
 const ACTIVITY_TABLE = String(PROD.activityTableName);
 

@@ -1,7 +1,7 @@
 /** This test file's tables in DynamoDB Local: create and seed them, and read them back raw. */
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { createTables } from '../../scripts/lib/tables';
+import { createTables, localTables } from '../../dev/tables';
 import { seedMysfits } from '../../scripts/seed';
 
 export const tables = {
@@ -12,7 +12,7 @@ export const tables = {
 export const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT });
 
 export async function createSeededTables(): Promise<void> {
-  await createTables(client, { mysfitsTableName: tables.mysfits, activityTableName: tables.activity });
+  await createTables(client, await localTables({ mysfitsTableName: tables.mysfits, activityTableName: tables.activity }));
   await seedMysfits(client, tables.mysfits);
 }
 

@@ -1,5 +1,5 @@
 /** Starts one in-memory DynamoDB Local on a free port for the integration tier; every test file makes its own tables. */
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../scripts/lib/dynamodbLocal';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../dev/dynamodbLocal';
 
 declare global {
   var __dynamodbLocal: DynamoDbLocal | undefined;

@@ -3,7 +3,7 @@
  * handler never runs and nothing is written; a valid ID token reaches the handler with string claims.
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { stageTableNames } from '../../scripts/lib/serverlessConfig';
+import { resolvedService, stageParams } from '../../dev/service';
 import {
   api,
   b64,
@@ -81,9 +81,9 @@ async function settledCount(route: string): Promise<number> {
 
 async function tables(): Promise<unknown> {
   const client = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  const names = stageTableNames('local');
+  const params = stageParams(await resolvedService('local'), 'local');
   const [mysfits, activity] = await Promise.all(
-    [names.mysfitsTableName, names.activityTableName].map((TableName) => client.send(new ScanCommand({ TableName, ConsistentRead: true }))),
+    [String(params.mysfitsTableName), String(params.activityTableName)].map((TableName) => client.send(new ScanCommand({ TableName, ConsistentRead: true }))),
   );
   client.destroy();
   return { mysfits: mysfits?.Items, activity: activity?.Items };

@@ -22,9 +22,9 @@ test('stack.json lists every URL and id', () => {
   const written = JSON.parse(readFileSync(join(stack.dataDir, 'stack.json'), 'utf8'));
   expect(written).toEqual(stack.info);
   expect(Object.keys(written).sort()).toEqual(
-    ['apiUrl', 'cognitoEndpoint', 'dynamodbEndpoint', 'mailboxUrl', 'region', 'userPoolClientId', 'userPoolId', 'websiteUrl'],
+    ['apiUrl', 'cognitoEndpoint', 'dynamodbEndpoint', 'firehoseEndpoint', 'mailboxUrl', 'region', 'userPoolClientId', 'userPoolId', 'websiteUrl'],
   );
-  for (const url of [written.apiUrl, written.websiteUrl, written.cognitoEndpoint, written.dynamodbEndpoint]) {
+  for (const url of [written.apiUrl, written.websiteUrl, written.cognitoEndpoint, written.dynamodbEndpoint, written.firehoseEndpoint]) {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   }
 });
@@ -76,6 +76,18 @@ test('bad input is a JSON 400 and an unknown mysfit a JSON 404', async () => {
   const unknown = await api(stack, '/mysfits/00000000-0000-4000-8000-000000000000');
   expect([badFilter.status, badId.status, unknown.status]).toEqual([400, 400, 404]);
   for (const response of [badFilter, badId, unknown]) expect(response.body.message).toEqual(expect.any(String));
+});
+
+test.each([
+  ['an unknown route', 'GET', '/nothing-here'],
+  ['an unknown method on a known route', 'PUT', `/mysfits/${EVANGELINE}`],
+  ['a path beyond the stage', 'GET', '/mysfits/a/b/c/d'],
+])('%s answers 404 {"message":"Not found"} with CORS, as the deployed API does', async (_case, method, path) => {
+  const response = await api(stack, path, { method, headers: { Origin: 'http://127.0.0.1:5555' } });
+  expect(response.status).toBe(404);
+  expect(response.body).toEqual({ message: 'Not found' });
+  expect(response.headers.get('content-type')).toContain('application/json');
+  expect(response.headers.get('access-control-allow-origin')).toBeTruthy();
 });
 
 describe('CORS', () => {

@@ -1,6 +1,6 @@
 /** Legacy mode: with LEGACY_LIST_URL set, GET /mysfits goes to the old service, as the VPC link does in prod. */
 import { createServer, type Server } from 'node:http';
-import { freePort } from '../../scripts/lib/dynamodbLocal';
+import { freePort } from '../../dev/ports';
 import { api, EVANGELINE, newUser, startTestStack, type TestStack } from '../support/localStack';
 
 jest.setTimeout(120_000);

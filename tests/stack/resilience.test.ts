@@ -1,7 +1,7 @@
 /** The local stack keeps its data across a restart, survives its database going away, and stops cleanly. */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startDynamoDbLocal } from '../../scripts/lib/dynamodbLocal';
+import { startDynamoDbLocal } from '../../dev/dynamodbLocal';
 import { api, EVANGELINE, newUser, startTestStack, type TestStack } from '../support/localStack';
 
 jest.setTimeout(180_000);

@@ -1,8 +1,8 @@
 /**
- * The local stack as the stack tests use it: `npm start`'s own entry point run as a child process, on free ports,
- * with a data folder of its own; users made over HTTP through the Cognito API and the mailbox.
+ * The local system as the stack tests use it: the command a person runs (`serverless offline`), on free ports,
+ * with a data folder of its own; up when it has written stack.json. Users are made over HTTP through the Cognito
+ * API and the mailbox.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,17 +13,13 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { freePort } from '../../scripts/lib/dynamodbLocal';
-import type { Ports, StackInfo } from '../../local/stack';
+import type { ChildProcess } from 'node:child_process';
+import { freePorts, launch, type Command, type Ports, type StackInfo } from '../../dev/launcher';
+import { LOCAL_CREDENTIALS } from '../../dev/localCredentials';
 
-const ROOT = join(__dirname, '..', '..');
+export { freePorts };
 export const EVANGELINE = '4e53920c-505a-4a90-a694-b9300791f0ae';
 export const PASSWORD = 'Mysfits2026';
-
-export async function freePorts(): Promise<Ports> {
-  const [api, web, cognito, dynamodb, lambda, offline, firehose] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
-  return { api, web, cognito, dynamodb, lambda, offline, firehose } as Ports;
-}
 
 export interface TestStack {
   info: StackInfo;
@@ -31,7 +27,7 @@ export interface TestStack {
   ports: Ports;
   process: ChildProcess;
   output(): string;
-  /** SIGTERM, as Ctrl-C would, and wait for the stack to exit. */
+  /** SIGTERM, as Ctrl-C would, and wait for the system to exit. */
   stop(): Promise<number | null>;
   /** stop() and delete the data folder. */
   destroy(): Promise<void>;
@@ -41,64 +37,31 @@ export interface StartOptions {
   legacyListUrl?: string;
   dataDir?: string;
   ports?: Ports;
+  command?: Command;
 }
 
-/** Runs `tsx local/start.ts` (what `npm start` runs) and waits for its banner. */
+/** Runs `serverless offline` (what `npm start` runs) and waits until it has written stack.json. */
 export async function startTestStack(options: StartOptions = {}): Promise<TestStack> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mysfits-stack-'));
   const ports = options.ports ?? (await freePorts());
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'local', 'start.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      LOCAL_DATA_DIR: dataDir,
-      API_PORT: String(ports.api),
-      WEB_PORT: String(ports.web),
-      COGNITO_PORT: String(ports.cognito),
-      DYNAMODB_PORT: String(ports.dynamodb),
-      LAMBDA_PORT: String(ports.lambda),
-      OFFLINE_PORT: String(ports.offline),
-      FIREHOSE_PORT: String(ports.firehose),
-      LEGACY_LIST_URL: options.legacyListUrl ?? '',
-      // serverless offline's output, handlers' log lines included, so tests can see which handlers ran.
-      VERBOSE: '1',
-    },
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the stack did not start within 90 s:\n${output}`)), 90_000);
-    const check = () => {
-      if (output.includes('Mysfits local stack is up')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the stack exited with code ${code} before it was up:\n${output}`));
-    });
-  });
-
-  const info = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as StackInfo;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    return exited;
-  };
+  // VERBOSE: serverless offline's output, handlers' log lines included, so tests can see which handlers ran.
+  const system = launch({ dataDir, ports, command: options.command, env: { LEGACY_LIST_URL: options.legacyListUrl ?? '', VERBOSE: '1' } });
+  let info: StackInfo;
+  try {
+    info = await system.ready;
+  } catch (error) {
+    await system.stop(5_000);
+    throw error;
+  }
   return {
     info,
     dataDir,
     ports,
-    process: child,
-    output: () => output,
-    stop,
+    process: system.child,
+    output: system.output,
+    stop: () => system.stop(),
     destroy: async () => {
-      await stop();
+      await system.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -128,7 +91,7 @@ export function cognitoClient(stack: { info: StackInfo }): CognitoIdentityProvid
   return new CognitoIdentityProviderClient({
     endpoint: stack.info.cognitoEndpoint,
     region: stack.info.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: LOCAL_CREDENTIALS,
   });
 }
 

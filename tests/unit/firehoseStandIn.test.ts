@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { FirehoseClient, PutRecordBatchCommand, PutRecordCommand, ResourceNotFoundException } from '@aws-sdk/client-firehose';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { startFirehoseStandIn, type FirehoseStandIn } from '../../local/firehose';
-import { freePort } from '../../scripts/lib/dynamodbLocal';
+import { freePort } from '../../dev/ports';
 
 const STREAM = 'mysfits-local-clicks';
 const REGION = 'us-east-1';

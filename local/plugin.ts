@@ -1,0 +1,396 @@
+/**
+ * The local system as a Serverless Framework plugin, on serverless-offline's lifecycle, as serverless-dynamodb and
+ * serverless-offline-sqs do it:
+ *
+ * - `serverless offline` / `serverless offline start` (stage local): before serverless offline starts, the local
+ *   services start (system.ts) while serverless-esbuild bundles the functions; the functions are then pointed at
+ *   them, and once the API answers, `.local/stack.json` is written and the banner printed. Ctrl-C or SIGTERM stops
+ *   the local services first, then serverless offline's own shutdown runs.
+ * - `serverless invoke local -f <fn>` (stage local): the function talks to the running system; when none runs,
+ *   DynamoDB Local (and the clicks stream, for a function that writes to it) is started for the invocation on the
+ *   same data folder and stopped after, as `sam local invoke` brings its own environment.
+ *
+ * Everything comes from the service as the Framework resolved it (`serverless.service`).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import type { DynamoDbLocal } from '../dev/dynamodbLocal';
+import { localDataDir } from '../dev/paths';
+import { assertPortFree, freePort } from '../dev/ports';
+import { deployedName, type ResolvedService } from '../dev/service';
+import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
+import { answerUnknownRoutesAsTheGateway } from './notFound';
+import { readUserPoolIds } from './userPool';
+import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
+import {
+  STAGE,
+  startClicksStream,
+  startDatabase,
+  startSystem,
+  StartError,
+  transformationFunction,
+  type LocalSystem,
+} from './system';
+
+interface Serverless {
+  service: ResolvedService & { custom: Record<string, Record<string, unknown> | undefined> };
+  serviceDir: string;
+  classes: { Error: new (message: string) => Error };
+  processedInput: { commands: string[] };
+}
+
+interface Log {
+  notice(text: string): void;
+  warning(text: string): void;
+}
+
+/** The settings, by environment variable, that point a function at a local service (only where it already has one). */
+function localSettings(info: StackInfo): Record<string, string> {
+  return {
+    DYNAMODB_ENDPOINT: info.dynamodbEndpoint,
+    COGNITO_ISSUER: `${info.cognitoEndpoint}/${info.userPoolId}`,
+    COGNITO_CLIENT_ID: info.userPoolClientId,
+    FIREHOSE_ENDPOINT: info.firehoseEndpoint,
+  };
+}
+
+function pointAt(environment: Record<string, unknown> | undefined, settings: Record<string, string>): void {
+  if (!environment) return;
+  for (const [name, value] of Object.entries(settings)) if (name in environment) environment[name] = value;
+}
+
+/** The SDKs' support notices (the AWS SDK v2 in cognito-local, v3 on Node 20) are not what a person needs first. */
+function quietSdkNotices(): void {
+  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+async function answers(url: string, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function banner(info: StackInfo, seconds: string, dataDir: string, root: string, legacyListUrl?: string): string {
+  const lines = [
+    `Mysfits local system is up (started in ${seconds} s)`,
+    '',
+    `  Website        ${info.websiteUrl}`,
+    `  API            ${info.apiUrl}    (try ${info.apiUrl}/mysfits)`,
+    `  Mailbox        ${info.mailboxUrl}    (JSON: ${info.websiteUrl}/mailbox.json)`,
+    `  Cognito        ${info.cognitoEndpoint}    user pool ${info.userPoolId}, client ${info.userPoolClientId}`,
+    `  DynamoDB       ${info.dynamodbEndpoint}    region ${info.region}`,
+    `  Clicks         ${relative(root, join(dataDir, 'clicks-bucket')) || '.'}/    (npm run report)`,
+    ...(legacyListUrl ? [`  Legacy mode    GET /mysfits -> ${legacyListUrl}/mysfits`] : []),
+    '',
+    `  All of it as JSON: ${relative(root, join(dataDir, 'stack.json'))}.   Ctrl-C stops everything.`,
+  ];
+  const width = Math.max(...lines.map((l) => l.length)) + 2;
+  return `\n┌${'─'.repeat(width)}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join('\n')}\n└${'─'.repeat(width)}┘\n`;
+}
+
+export class LocalSystemPlugin {
+  readonly hooks: Record<string, () => unknown>;
+  private readonly began = performance.now();
+  private readonly dataDir = localDataDir();
+  private readonly legacyListUrl = process.env.LEGACY_LIST_URL || undefined;
+  private ports?: Ports;
+  private starting?: Promise<LocalSystem>;
+  private system?: LocalSystem;
+  private stopping?: Promise<void>;
+  /** serverless offline's own SIGINT/SIGTERM listeners, run once the local services have stopped. */
+  private readonly offlineShutdown = new Map<NodeJS.Signals, Array<(...args: unknown[]) => void>>();
+  /** What an invocation started for itself, stopped after it. */
+  private readonly forInvocation: Array<() => Promise<void>> = [];
+  private readonly onSignal = (signal: NodeJS.Signals) => this.shutDown(signal);
+  /** The project's folder (serverless-esbuild later points serviceDir at its build folder). */
+  private readonly root: string;
+
+  constructor(
+    private readonly serverless: Serverless,
+    private readonly options: Record<string, unknown>,
+    private readonly utils: { log: Log },
+  ) {
+    quietSdkNotices();
+    this.root = serverless.serviceDir;
+    this.hooks = {
+      initialize: () => this.initialize(),
+      'before:offline:start': () => this.begin(),
+      'before:offline:start:init': () => this.begin(),
+      // Listed before serverless-offline in serverless.yml, so these run before it reads the functions' settings.
+      'offline:start': () => this.ready(),
+      'offline:start:init': () => this.ready(),
+      'before:offline:start:end': () => this.stop(),
+      'after:invoke:local:loadEnvVars': () => this.beforeInvoke(),
+      'after:invoke:local:invoke': () => this.afterInvoke(),
+    };
+    process.once('exit', () => this.system?.killNow());
+  }
+
+  private get isLocalStage(): boolean {
+    return this.serverless.service.provider.stage === STAGE;
+  }
+
+  /**
+   * The error the Framework prints as one sentence (exit code 1). Bundler contexts and serverless offline's own
+   * handles may still hold the process open after that, so it is ended shortly after the message is out.
+   */
+  private fail(error: unknown): Error {
+    process.exitCode = 1;
+    setTimeout(() => process.exit(1), 1_000).unref();
+    return new this.serverless.classes.Error(error instanceof Error ? error.message : String(error));
+  }
+
+  private initialize(): void {
+    const commands = this.serverless.processedInput.commands.join(' ');
+    if (commands === 'invoke local' && this.isLocalStage) {
+      // serverless-esbuild builds into .esbuild/ for serverless offline too: an invocation beside a running system
+      // builds in a folder of its own, so it never rewrites the files the running functions load.
+      const esbuild = (this.serverless.service.custom.esbuild ??= {});
+      esbuild.outputWorkFolder ??= join('.esbuild', 'invoke-local');
+    }
+  }
+
+  /** Starts the local services; serverless-esbuild bundles meanwhile. ready() waits for them. */
+  private begin(): void {
+    if (this.starting) return;
+    if (!this.isLocalStage) {
+      throw this.fail(`serverless offline runs the local system on the ${STAGE} stage only (this is stage ${this.serverless.service.provider.stage}).`);
+    }
+    let ports: Ports;
+    try {
+      ports = this.configureOffline(portsFromEnv());
+    } catch (error) {
+      throw this.fail(error);
+    }
+    this.ports = ports;
+    answerUnknownRoutesAsTheGateway();
+    rmSync(join(this.dataDir, 'stack.json'), { force: true });
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+    this.starting = startSystem({
+      service: this.serverless.service,
+      ports,
+      dataDir: this.dataDir,
+      legacyListUrl: this.legacyListUrl,
+      verbose: process.env.VERBOSE === '1',
+      transform: (functionKey) => invokeThroughOffline(ports.lambda, deployedName(this.serverless.service, functionKey)),
+      notice: (text) => this.utils.log.warning(text),
+    });
+    // Awaited in ready(); a failure meanwhile must not surface as an unhandled rejection.
+    this.starting.catch(() => undefined);
+  }
+
+  /** serverless offline's ports: --httpPort/--lambdaPort win, then API_PORT/LAMBDA_PORT; in legacy mode it moves aside. */
+  private configureOffline(ports: Ports): Ports {
+    const settings = (this.serverless.service.custom['serverless-offline'] ??= {});
+    const chosen = {
+      ...ports,
+      api: Number(this.options.httpPort ?? (process.env.API_PORT ? ports.api : (settings.httpPort ?? ports.api))),
+      lambda: Number(this.options.lambdaPort ?? (process.env.LAMBDA_PORT ? ports.lambda : (settings.lambdaPort ?? ports.lambda))),
+    };
+    settings.host = '127.0.0.1';
+    settings.lambdaPort = chosen.lambda;
+    settings.httpPort = this.legacyListUrl ? chosen.offline : chosen.api;
+    this.options.lambdaPort = chosen.lambda;
+    this.options.httpPort = settings.httpPort;
+    if (this.options.host && this.options.host !== '127.0.0.1') {
+      this.utils.log.warning(`The local system serves on 127.0.0.1 only (--host ${String(this.options.host)} ignored).`);
+    }
+    this.options.host = '127.0.0.1';
+    return chosen;
+  }
+
+  /** Waits for the local services, then points the functions and the authorizer at them. */
+  private async ready(): Promise<void> {
+    if (this.system || !this.starting) return;
+    try {
+      this.system = await this.starting;
+    } catch (error) {
+      throw this.fail(error);
+    }
+    const settings = localSettings(this.system.info);
+    pointAt(this.serverless.service.provider.environment, settings);
+    for (const definition of Object.values(this.serverless.service.functions)) pointAt(definition.environment, settings);
+    // The authorizer (cognitoAuthorizer.ts) runs in this process and reads these.
+    process.env.COGNITO_ISSUER = settings.COGNITO_ISSUER;
+    process.env.COGNITO_CLIENT_ID = settings.COGNITO_CLIENT_ID;
+    void this.announceWhenServing(this.system);
+  }
+
+  /** Once the API answers: stack.json (the machine-readable "ready"), the banner, and the shutdown order. */
+  private async announceWhenServing(system: LocalSystem): Promise<void> {
+    const ports = this.ports as Ports;
+    // In legacy mode the list comes from the old service: ask serverless offline itself.
+    const probe = this.legacyListUrl ? `http://127.0.0.1:${ports.offline}/${STAGE}/mysfits` : `${system.info.apiUrl}/mysfits`;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !this.stopping) {
+      try {
+        if ((await fetch(probe, { signal: AbortSignal.timeout(2_000) })).status === 200) break;
+      } catch {
+        // not up yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (this.stopping) return;
+    if (Date.now() >= deadline) {
+      process.stderr.write(`The API did not answer at ${probe} within 60 s: stopping.\n`);
+      await this.stop();
+      process.exit(1);
+    }
+    this.takeOverShutdown();
+    const file = join(this.dataDir, 'stack.json');
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(system.info, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+    const seconds = ((performance.now() - this.began) / 1000).toFixed(1);
+    process.stdout.write(banner(system.info, seconds, this.dataDir, this.root, this.legacyListUrl));
+  }
+
+  /**
+   * serverless offline ends the process from its own SIGINT/SIGTERM listeners; they run after the local services
+   * have stopped (so the clicks stream still reaches serverless offline to deliver what it holds).
+   */
+  private takeOverShutdown(): void {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const theirs = process.listeners(signal).filter((listener) => listener !== this.onSignal) as Array<(...args: unknown[]) => void>;
+      for (const listener of theirs) process.removeListener(signal, listener);
+      this.offlineShutdown.set(signal, theirs);
+    }
+  }
+
+  private shutDown(signal: NodeJS.Signals): void {
+    if (this.stopping) {
+      // A second Ctrl-C: stop at once.
+      this.system?.killNow();
+      process.exit(1);
+    }
+    process.stdout.write(`\n${signal}: stopping the local system...\n`);
+    void this.stop().finally(() => {
+      const theirs = this.offlineShutdown.get(signal) ?? [];
+      if (theirs.length === 0) process.exit(0);
+      for (const listener of theirs) listener(signal);
+    });
+  }
+
+  private stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      rmSync(join(this.dataDir, 'stack.json'), { force: true });
+      const system = this.system ?? (await this.starting?.catch(() => undefined));
+      await system?.stop();
+    })();
+    return this.stopping;
+  }
+
+  /** The running system's settings, if it runs; else DynamoDB Local (and the clicks stream) for this invocation. */
+  private async beforeInvoke(): Promise<void> {
+    if (!this.isLocalStage) return;
+    const service = this.serverless.service;
+    const functionKey = String(this.options.function);
+    const definition = service.functions[functionKey];
+    const running = await this.runningSystem();
+    let settings: Record<string, string>;
+    if (running) {
+      settings = localSettings(running);
+    } else {
+      try {
+        settings = await this.startForInvocation(functionKey);
+      } catch (error) {
+        await this.afterInvoke();
+        throw this.fail(error);
+      }
+    }
+    // invoke local has put the function's configured settings in process.env; these point them at the local services.
+    const configured = { ...service.provider.environment, ...definition?.environment };
+    for (const [name, value] of Object.entries(settings)) if (name in configured) process.env[name] = value;
+  }
+
+  private async runningSystem(): Promise<StackInfo | undefined> {
+    const file = join(this.dataDir, 'stack.json');
+    if (!existsSync(file)) return undefined;
+    try {
+      const info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+      return (await answers(info.dynamodbEndpoint)) ? info : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async startForInvocation(functionKey: string): Promise<Record<string, string>> {
+    const service = this.serverless.service;
+    const ports = portsFromEnv();
+    await assertPortFree(ports.dynamodb, 'DYNAMODB_PORT').catch((error: Error) => {
+      throw new StartError(`${error.message} (No local system is running: serverless invoke local starts DynamoDB Local there for the invocation.)`);
+    });
+    mkdirSync(this.dataDir, { recursive: true });
+    const db: DynamoDbLocal = await startDatabase(service, ports.dynamodb, this.dataDir);
+    this.forInvocation.push(() => db.stop());
+    // What the invocation started never keeps the process alive (a handler that fails to load ends it all the
+    // same), and goes with it: at exit, or on Ctrl-C.
+    for (const handle of [db.process, db.process.stdout, db.process.stderr]) (handle as { unref?: () => void } | null)?.unref?.();
+    process.once('exit', () => db.process.kill('SIGKILL'));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
+    const ids = readUserPoolIds(join(this.dataDir, 'user-pool.json'));
+    const info: StackInfo = {
+      apiUrl: '',
+      websiteUrl: '',
+      mailboxUrl: '',
+      region: service.provider.region,
+      // Without the system there is no Cognito to check a token with: a signed-in click counts as a visitor's.
+      userPoolId: ids?.userPoolId ?? 'no-local-pool-yet',
+      userPoolClientId: ids?.userPoolClientId ?? 'no-local-pool-yet',
+      cognitoEndpoint: `http://127.0.0.1:${ports.cognito}`,
+      dynamodbEndpoint: db.endpoint,
+      firehoseEndpoint: '',
+    };
+    const definition = service.functions[functionKey];
+    const writesClicks = Boolean({ ...service.provider.environment, ...definition?.environment }.FIREHOSE_ENDPOINT !== undefined);
+    if (writesClicks) {
+      const settings = localSettings(info);
+      const transform = transformInProcess(service, this.root, transformationFunction(service), settings);
+      const stream: FirehoseStandIn = await startClicksStream(service, await freePort(), this.dataDir, transform, false);
+      this.forInvocation.push(() => stream.stop());
+      info.firehoseEndpoint = stream.endpoint;
+    }
+    return localSettings(info);
+  }
+
+  private async afterInvoke(): Promise<void> {
+    // Those helpers hold nothing open (see startForInvocation): this does, until they have stopped.
+    const holdOpen = setInterval(() => undefined, 1_000);
+    try {
+      for (const stopOne of this.forInvocation.splice(0).reverse()) await stopOne().catch(() => undefined);
+    } finally {
+      clearInterval(holdOpen);
+    }
+  }
+}
+
+/**
+ * With no system running, `invoke local` of a function that writes clicks delivers them at the end through the
+ * stream's transformation function run here, from its source, with its own settings for the length of the call.
+ */
+function transformInProcess(service: ResolvedService, root: string, functionKey: string, settings: Record<string, string>) {
+  return async (event: FirehoseTransformationEvent): Promise<FirehoseTransformationResult> => {
+    const definition = service.functions[functionKey];
+    if (!definition) throw new Error(`no function ${functionKey}`);
+    const environment = { ...service.provider.environment, ...definition.environment };
+    for (const name of Object.keys(settings)) if (name in environment) environment[name] = settings[name];
+    const saved = { ...process.env };
+    Object.assign(process.env, Object.fromEntries(Object.entries(environment).map(([name, value]) => [name, String(value)])));
+    try {
+      const separator = definition.handler.lastIndexOf('.');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded through tsx's hook, with the settings above
+      const module = require(join(root, definition.handler.slice(0, separator))) as Record<string, (event: unknown, context: unknown) => Promise<unknown>>;
+      const handler = module[definition.handler.slice(separator + 1)];
+      if (!handler) throw new Error(`${definition.handler} exports no handler`);
+      return (await handler(event, { functionName: functionKey, awsRequestId: 'invoke-local' })) as FirehoseTransformationResult;
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * The services of the local system, on 127.0.0.1, with no AWS account: DynamoDB Local (the service's tables,
+ * seeded), cognito-local in-process (the service's pool and client), the website with its config.json and the
+ * mailbox, the stand-in for the clicks stream, and in legacy mode the proxy in front of the API. Everything is read
+ * from the service as the Framework resolved it. The plugin (plugin.ts) starts these around serverless offline.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../dev/dynamodbLocal';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../dev/localCredentials';
+import { assertPortFree } from '../dev/ports';
+import { PORT_SETTINGS, type Ports, type StackInfo } from '../dev/stackInfo';
+import { deliveryStreamProperties, mysfitsTableName, userPoolProperties, type ResolvedService } from '../dev/service';
+import { createTables, renamedTables } from '../dev/tables';
+import { buildWeb, WEB_DIST } from '../scripts/buildWeb';
+import { seedMysfits } from '../scripts/seed';
+import { startFirehoseStandIn, type FirehoseStandIn } from './firehose';
+import { startLegacyProxy } from './legacyProxy';
+import { Mailbox } from './mailbox';
+import { ensureUserPool } from './userPool';
+import { startWebServer } from './webServer';
+
+export const STAGE = 'local';
+export type { Ports, StackInfo };
+
+/** A failure the person can act on: one sentence, no stack trace. */
+export class StartError extends Error {}
+
+export function assertJava(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('java', ['-version'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', () =>
+      reject(new StartError('Java 17 or newer is needed for DynamoDB Local, and `java` was not found: install it (Debian: apt-get install openjdk-17-jre-headless).')),
+    );
+    child.once('exit', () => {
+      const major = Number(/version "(\d+)/.exec(output)?.[1] ?? 0);
+      if (major >= 17) resolve();
+      else reject(new StartError(`Java 17 or newer is needed for DynamoDB Local, and this one is older (${output.split('\n')[0] ?? 'unknown'}): install Java 17 or newer.`));
+    });
+  });
+}
+
+export const resetHint = (dataDir: string) => `\`rm -rf ${dataDir}\` (or \`npm run start:fresh\` for .local/) resets the local data`;
+
+/** DynamoDB Local on the data folder's database file, with the service's tables, seeded. */
+export async function startDatabase(service: ResolvedService, port: number, dataDir: string): Promise<DynamoDbLocal> {
+  const dbPath = join(dataDir, 'dynamodb');
+  mkdirSync(dbPath, { recursive: true });
+  let db: DynamoDbLocal;
+  try {
+    db = await startDynamoDbLocal({ port, dbPath });
+  } catch (error) {
+    throw new StartError(`DynamoDB Local did not start on port ${port}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const client = new DynamoDBClient({ endpoint: db.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  try {
+    await createTables(client, renamedTables(service));
+    await seedMysfits(client, mysfitsTableName(service));
+    return db;
+  } catch (error) {
+    await db.stop();
+    throw new StartError(`DynamoDB Local cannot use its data in ${dbPath} (${(error as Error).message.split('\n')[0]}): the file is damaged; ${resetHint(dataDir)}.`);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The function the clicks stream runs on each buffer, from its processing configuration (a GetAtt of <Key>LambdaFunction). */
+export function transformationFunction(service: ResolvedService): string {
+  const destination = deliveryStreamProperties(service).ExtendedS3DestinationConfiguration as {
+    ProcessingConfiguration?: { Processors?: Array<{ Parameters?: Array<{ ParameterName: string; ParameterValue: unknown }> }> };
+  };
+  const arn = destination.ProcessingConfiguration?.Processors?.flatMap((p) => p.Parameters ?? []).find((p) => p.ParameterName === 'LambdaArn');
+  const logicalId = (arn?.ParameterValue as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0];
+  const key = Object.keys(service.functions).find((name) => `${name.charAt(0).toUpperCase()}${name.slice(1)}LambdaFunction` === logicalId);
+  if (!key) throw new StartError('The clicks delivery stream names no transformation function of this service.');
+  return key;
+}
+
+export interface StreamSettings {
+  streamName: string;
+  flushIntervalMs: number;
+}
+
+export function streamSettings(service: ResolvedService): StreamSettings {
+  const stream = deliveryStreamProperties(service);
+  const hints = (stream.ExtendedS3DestinationConfiguration as { BufferingHints?: { IntervalInSeconds?: number } }).BufferingHints;
+  return { streamName: String(stream.DeliveryStreamName), flushIntervalMs: Number(hints?.IntervalInSeconds ?? 60) * 1000 };
+}
+
+export function startClicksStream(
+  service: ResolvedService,
+  port: number,
+  dataDir: string,
+  transform: (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>,
+  keepsProcessAlive = true,
+): Promise<FirehoseStandIn> {
+  return startFirehoseStandIn({ ...streamSettings(service), port, outputDir: join(dataDir, 'clicks-bucket'), transform, region: LOCAL_REGION, keepsProcessAlive });
+}
+
+export interface SystemOptions {
+  service: ResolvedService;
+  ports: Ports;
+  dataDir: string;
+  legacyListUrl?: string;
+  /** cognito-local's own log lines to the console. */
+  verbose?: boolean;
+  /** Runs the stream's transformation function (through serverless offline's Lambda endpoint). */
+  transform: (functionKey: string) => (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;
+  /** Says something to the person (a repaired data file, say). */
+  notice: (text: string) => void;
+}
+
+export interface LocalSystem {
+  info: StackInfo;
+  /** Stops every service, in reverse order of start. */
+  stop(): Promise<void>;
+  /** At process exit, when nothing can be awaited: ends the child processes at once. */
+  killNow(): void;
+}
+
+const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+/** Checks the environment, then starts every service; on any failure, stops what did start. */
+export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
+  const { service, ports, dataDir, legacyListUrl } = options;
+  const wanted = (Object.keys(PORT_SETTINGS) as Array<keyof Ports>).filter((key) => key !== 'offline' || legacyListUrl);
+  await Promise.all([...wanted.map((key) => assertPortFree(ports[key], PORT_SETTINGS[key])), assertJava()]).catch((error: Error) => {
+    throw error instanceof StartError ? error : new StartError(error.message);
+  });
+  mkdirSync(dataDir, { recursive: true });
+
+  const stoppers: Array<() => Promise<void>> = [];
+  let database: DynamoDbLocal | undefined;
+  const stop = async () => {
+    for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    const website = buildWeb();
+    website.catch(() => undefined); // awaited below
+    const mailbox = new Mailbox(join(dataDir, 'mailbox.json'));
+    if (mailbox.damagedCopy) options.notice(`The mailbox file was damaged: moved it to ${mailbox.damagedCopy} and started an empty mailbox.`);
+    // Loaded only now, while serverless-esbuild bundles: cognito-local (and the AWS SDK v2 it brings) takes a moment.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
+    const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
+    // Side by side; when one fails, the other is still waited for, so that stop() finds it.
+    const [dbResult, cognitoResult] = await Promise.allSettled([
+      startDatabase(service, ports.dynamodb, dataDir),
+      startCognitoLocal({ port: ports.cognito, dataDir: join(dataDir, 'cognito'), mailbox, quiet: !options.verbose }),
+    ]);
+    if (dbResult.status === 'fulfilled') {
+      database = dbResult.value;
+      stoppers.push(() => dbResult.value.stop());
+    }
+    if (cognitoResult.status === 'fulfilled') stoppers.push(() => cognitoResult.value.stop());
+    if (dbResult.status === 'rejected') throw dbResult.reason;
+    if (cognitoResult.status === 'rejected') throw cognitoResult.reason;
+    const [db, cognito] = [dbResult.value, cognitoResult.value];
+    const ids = await ensureUserPool(service, cognito.endpoint, join(dataDir, 'user-pool.json')).catch((error: Error) => {
+      throw new StartError(`The local Cognito cannot use its data in ${join(dataDir, 'cognito')} (${error.message}); ${resetHint(dataDir)}.`);
+    });
+
+    const stream = await startClicksStream(service, ports.firehose, dataDir, options.transform(transformationFunction(service)));
+    stoppers.push(() => stream.stop());
+
+    const apiUrl = `http://127.0.0.1:${ports.api}/${STAGE}`;
+    if (legacyListUrl) {
+      const proxy = await startLegacyProxy({ port: ports.api, stage: STAGE, legacyUrl: legacyListUrl, apiOrigin: `http://127.0.0.1:${ports.offline}` });
+      stoppers.push(() => closeServer(proxy));
+    }
+
+    const info: StackInfo = {
+      apiUrl,
+      websiteUrl: `http://127.0.0.1:${ports.web}`,
+      mailboxUrl: `http://127.0.0.1:${ports.web}/mailbox`,
+      region: LOCAL_REGION,
+      userPoolId: ids.userPoolId,
+      userPoolClientId: ids.userPoolClientId,
+      cognitoEndpoint: cognito.endpoint,
+      dynamodbEndpoint: db.endpoint,
+      firehoseEndpoint: stream.endpoint,
+    };
+    await website.catch((error: Error) => {
+      throw new StartError(`The website did not build: ${error.message}`);
+    });
+    const policies = userPoolProperties(service).Policies as { PasswordPolicy?: unknown } | undefined;
+    const web = await startWebServer({
+      port: ports.web,
+      siteDir: WEB_DIST,
+      mailbox,
+      siteConfig: {
+        apiUrl: info.apiUrl,
+        region: info.region,
+        userPoolId: info.userPoolId,
+        userPoolClientId: info.userPoolClientId,
+        cognitoEndpoint: info.cognitoEndpoint,
+        authFlow: 'USER_PASSWORD_AUTH',
+        passwordPolicy: policies?.PasswordPolicy,
+      },
+    });
+    stoppers.push(() => closeServer(web));
+    return {
+      info,
+      stop,
+      killNow: () => {
+        const child = database?.process;
+        if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
