@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { api, EVANGELINE, newUser } from '../tests/support/localStack';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { api, cognitoClient, EVANGELINE, newUser, PASSWORD, signInWithSrp } from '../tests/support/localStack';
 import { startLocalStackRetrying } from './lib/localStack';
 import { progress, type PartOutput } from './lib/part';
 import { median, num, ratio } from './lib/stats';
@@ -25,6 +26,8 @@ const REPETITIONS = 3;
  */
 const WARM_UP_CONCURRENCY = [2, 4, 8, 16, 16] as const;
 const WARM_UP_TIMEOUT_MS = 60_000;
+/** Sign-ins timed per flow. */
+const SIGN_INS = 10;
 /** Hard stop for one autocannon run, whatever it thinks. */
 const RUN_CAP_MS = (DURATION_S + 20) * 1000;
 
@@ -123,6 +126,7 @@ export async function run(): Promise<PartOutput> {
     throw error;
   });
   const runs: LoadRun[] = [];
+  const signIns: Record<'srp' | 'password', number[]> = { srp: [], password: [] };
   const failures: string[] = [];
   const notes = [
     'This is serverless offline (a Lambda emulator, with the local Cognito authorizer checking every token) on DynamoDB Local, with ' +
@@ -137,6 +141,21 @@ export async function run(): Promise<PartOutput> {
     // The first like; every like under load is then a repeat (a transaction that changes nothing, then a read).
     const first = await api(stack, like, { method: 'POST', token: user.idToken });
     if (first.status !== 200) throw new Error(`the first like answered ${first.status}: ${JSON.stringify(first.body)}`);
+
+    progress(`signing in ${SIGN_INS} times with SRP (as the website does) and with USER_PASSWORD_AUTH`);
+    const cognito = cognitoClient(stack);
+    try {
+      for (let i = 0; i < SIGN_INS; i++) {
+        let from = performance.now();
+        await signInWithSrp(stack, user.email, PASSWORD);
+        signIns.srp.push(performance.now() - from);
+        from = performance.now();
+        await cognito.send(new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD } }));
+        signIns.password.push(performance.now() - from);
+      }
+    } finally {
+      cognito.destroy();
+    }
 
     const targets: Target[] = [
       { name: 'GET /mysfits', path: '/mysfits', method: 'GET' },
@@ -201,9 +220,20 @@ export async function run(): Promise<PartOutput> {
           `16 connections ÷ 1, requests/s: ${scaling.join('; ')}.`,
         ],
       },
+      {
+        title: `Sign-in on the local Cognito (ms, median and max of ${SIGN_INS}, one after another)`,
+        columns: ['flow', 'client', 'round trips', 'median', 'max'],
+        rows: [
+          ['USER_SRP_AUTH + PASSWORD_VERIFIER', 'amazon-cognito-identity-js, as the website', '2', num(median(signIns.srp)), num(Math.max(...signIns.srp))],
+          ['USER_PASSWORD_AUTH', 'AWS SDK', '1', num(median(signIns.password)), num(Math.max(...signIns.password))],
+        ],
+        notes: [
+          `SRP ÷ password: ${ratio(median(signIns.srp), median(signIns.password))}. The SRP time is mostly the client's: the library's modular arithmetic is plain JavaScript.`,
+        ],
+      },
     ],
     notes,
     failures,
-    data: { durationSeconds: DURATION_S, repetitions: REPETITIONS, warmUpConcurrency: WARM_UP_CONCURRENCY, runs },
+    data: { durationSeconds: DURATION_S, repetitions: REPETITIONS, warmUpConcurrency: WARM_UP_CONCURRENCY, runs, signIns },
   };
 }

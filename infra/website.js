@@ -36,7 +36,6 @@ function siteConfig(outputs, passwordPolicy) {
     region: outputs.Region,
     userPoolId: outputs.UserPoolId,
     userPoolClientId: outputs.UserPoolClientId,
-    authFlow: 'USER_SRP_AUTH',
     passwordPolicy,
   };
 }

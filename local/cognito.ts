@@ -1,6 +1,7 @@
 /**
- * cognito-local, run in-process on 127.0.0.1 with two additions the project needs: every code it would email is
- * put in the local mailbox, and ResendConfirmationCode (which cognito-local lacks) is implemented.
+ * cognito-local, run in-process on 127.0.0.1 with the additions the project needs: every code it would email is
+ * put in the local mailbox, ResendConfirmationCode (which cognito-local lacks) is implemented, and so is the SRP
+ * sign-in (USER_SRP_AUTH and its PASSWORD_VERIFIER challenge, srpSignIn.ts) that the website uses in AWS.
  * Built from cognito-local's own parts, as its createDefaultServer does; the version is pinned in package.json.
  */
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
 import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors';
 import { Targets } from 'cognito-local/lib/targets/targets';
 import { kindOf, type Mailbox } from './mailbox';
+import { SrpSignIn } from './srpSignIn';
 
 export interface CognitoLocal {
   endpoint: string;
@@ -46,6 +48,48 @@ const ResendConfirmationCode =
     await userPool.saveUser(ctx, { ...user, ConfirmationCode: code, UserLastModifiedDate: clock.get() });
     return { CodeDeliveryDetails: deliveryDetails };
   };
+
+type Target = (services: Services) => (ctx: { logger: unknown }, req: Record<string, unknown>) => Promise<unknown>;
+const targets = Targets as unknown as Record<string, Target>;
+const cognitoLocalTargets = { InitiateAuth: targets.InitiateAuth as Target, RespondToAuthChallenge: targets.RespondToAuthChallenge as Target };
+
+/** One SRP sign-in (with its open challenges) per running server, found from the services cognito-local hands a target. */
+const srpByServices = new WeakMap<object, SrpSignIn>();
+
+function srpSignIn(services: Services): SrpSignIn {
+  let srp = srpByServices.get(services);
+  if (!srp) {
+    const ctx = { logger: pino({ level: 'silent' }) };
+    srp = new SrpSignIn({
+      poolIdFor: async (clientId) => (await services.cognito.getUserPoolForClientId(ctx, clientId)).options.Id,
+      find: async (clientId, username) => (await services.cognito.getUserPoolForClientId(ctx, clientId)).getUserByUsername(ctx, username) as never,
+      tokens: async (clientId, userId) => {
+        const userPool = await services.cognito.getUserPoolForClientId(ctx, clientId);
+        const appClient = await services.cognito.getAppClient(ctx, clientId);
+        const user = await userPool.getUserByUsername(ctx, userId);
+        if (!user || !appClient) throw new UserNotFoundError();
+        const groups = await userPool.listUserGroupMembership(ctx, user);
+        const tokens = await services.tokenGenerator.generate(ctx, user, groups, appClient, undefined, 'Authentication');
+        await userPool.storeRefreshToken(ctx, tokens.RefreshToken, user);
+        return tokens as unknown as Record<string, unknown>;
+      },
+    });
+    srpByServices.set(services, srp);
+  }
+  return srp;
+}
+
+/** InitiateAuth and RespondToAuthChallenge: the SRP flow here, everything else as cognito-local does it. */
+function withSrp(): void {
+  targets.InitiateAuth = (services) => {
+    const original = cognitoLocalTargets.InitiateAuth(services);
+    return (ctx, req) => (req.AuthFlow === 'USER_SRP_AUTH' ? srpSignIn(services).initiate(req as never) : original(ctx, req));
+  };
+  targets.RespondToAuthChallenge = (services) => {
+    const original = cognitoLocalTargets.RespondToAuthChallenge(services);
+    return (ctx, req) => (req.ChallengeName === 'PASSWORD_VERIFIER' ? srpSignIn(services).respond(req as never) : original(ctx, req));
+  };
+}
 
 export async function startCognitoLocal(options: { port: number; dataDir: string; mailbox: Mailbox; quiet?: boolean }): Promise<CognitoLocal> {
   const dataDirectory = join(options.dataDir, 'db');
@@ -78,6 +122,7 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
 
   const services = { clock, cognito, config, messages, otp, tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig), triggers };
   (Targets as Record<string, unknown>).ResendConfirmationCode = ResendConfirmationCode;
+  withSrp();
   const server = await createServer(Router(services), logger, config.ServerConfig, services).start();
   return {
     endpoint,

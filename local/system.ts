@@ -200,7 +200,6 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
         userPoolId: info.userPoolId,
         userPoolClientId: info.userPoolClientId,
         cognitoEndpoint: info.cognitoEndpoint,
-        authFlow: 'USER_PASSWORD_AUTH',
         passwordPolicy: policies?.PasswordPolicy,
       },
     });

@@ -130,6 +130,47 @@ test('a visitor registers, confirms, logs in, filters, likes, unlikes and adopts
   await Promise.all([context.close(), otherContext.close()]);
 });
 
+test('sign-in is SRP, as in AWS: in, out and in again, and the password is never sent to sign in', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const email = uniqueEmail('srp');
+  // Every sign-in call the page makes to Cognito, with its body.
+  const signIns: Array<{ target: string; body: string }> = [];
+  page.on('request', (request) => {
+    const target = request.headers()['x-amz-target'] ?? '';
+    if (/InitiateAuth|RespondToAuthChallenge/.test(target)) signIns.push({ target, body: request.postData() ?? '' });
+  });
+  await registerAndLogIn(page, email);
+  await step(page, 'out and in again', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('link', { name: 'Log in' }).waitFor();
+    await page.goto(`${stack.info.websiteUrl}/#/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    expect(await page.locator('.who').textContent()).toBe(email);
+  });
+  await step(page, 'a wrong password', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.goto(`${stack.info.websiteUrl}/#/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('Wrong2026x');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Incorrect email or password' }).waitFor();
+  });
+  const initiations = signIns.filter((call) => call.target.endsWith('.InitiateAuth'));
+  expect(initiations.map((call) => JSON.parse(call.body).AuthFlow)).toEqual(['USER_SRP_AUTH', 'USER_SRP_AUTH', 'USER_SRP_AUTH']);
+  expect(signIns.filter((call) => call.target.endsWith('.RespondToAuthChallenge')).map((call) => JSON.parse(call.body).ChallengeName)).toEqual([
+    'PASSWORD_VERIFIER',
+    'PASSWORD_VERIFIER',
+    'PASSWORD_VERIFIER',
+  ]);
+  for (const call of signIns) expect(call.body).not.toContain(PASSWORD);
+  for (const call of signIns) expect(call.body).not.toContain('Wrong2026x');
+  await context.close();
+});
+
 test('the register form shows password rules before submitting, and nothing is sent', async () => {
   const context = await newContext(browser);
   const page = await context.newPage();

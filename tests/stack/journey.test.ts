@@ -154,7 +154,6 @@ test('the website server hands the page its config', async () => {
     userPoolId: stack.info.userPoolId,
     userPoolClientId: stack.info.userPoolClientId,
     cognitoEndpoint: stack.info.cognitoEndpoint,
-    authFlow: 'USER_PASSWORD_AUTH',
     passwordPolicy: expect.objectContaining({ MinimumLength: 8, RequireUppercase: true }),
   });
 });

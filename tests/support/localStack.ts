@@ -14,6 +14,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { ChildProcess } from 'node:child_process';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { freePorts, launch, type Command, type Ports, type StackInfo } from '../../dev/launcher';
 import { LOCAL_CREDENTIALS } from '../../dev/localCredentials';
 
@@ -153,4 +154,17 @@ export function signToken(claims: Record<string, unknown>, pem: string, header: 
   const body = b64(claims);
   const signature = createSign('RSA-SHA256').update(`${head}.${body}`).sign(pem).toString('base64url');
   return `${head}.${body}.${signature}`;
+}
+
+/** What the website does to sign in: amazon-cognito-identity-js's CognitoUser.authenticateUser, with USER_SRP_AUTH. */
+export function signInWithSrp(stack: { info: StackInfo }, email: string, password: string): Promise<{ user: CognitoUser; session: CognitoUserSession }> {
+  const pool = new CognitoUserPool({ UserPoolId: stack.info.userPoolId, ClientId: stack.info.userPoolClientId, endpoint: stack.info.cognitoEndpoint });
+  const user = new CognitoUser({ Username: email, Pool: pool });
+  user.setAuthenticationFlowType('USER_SRP_AUTH');
+  return new Promise((resolve, reject) =>
+    user.authenticateUser(new AuthenticationDetails({ Username: email, Password: password }), {
+      onSuccess: (session) => resolve({ user, session }),
+      onFailure: reject,
+    }),
+  );
 }

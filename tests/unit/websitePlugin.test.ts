@@ -192,7 +192,6 @@ describe('publish() on a deployed stage', () => {
       region: OUTPUTS.Region,
       userPoolId: OUTPUTS.UserPoolId,
       userPoolClientId: OUTPUTS.UserPoolClientId,
-      authFlow: 'USER_SRP_AUTH',
       passwordPolicy: PASSWORD_POLICY,
     });
   });

@@ -1,6 +1,6 @@
 /**
- * The person's Cognito session, through amazon-cognito-identity-js: sign up, confirm, resend the code, log in (SRP
- * in AWS, USER_PASSWORD_AUTH locally), forgotten password, log out, and an ID token that refreshes itself.
+ * The person's Cognito session, through amazon-cognito-identity-js: sign up, confirm, resend the code, log in (SRP,
+ * on every stage: the local Cognito does it too), forgotten password, log out, and an ID token that refreshes itself.
  */
 import {
   AuthenticationDetails,
@@ -57,7 +57,8 @@ export class Auth {
 
   private user(email: string): CognitoUser {
     const user = new CognitoUser({ Username: email.trim().toLowerCase(), Pool: this.pool });
-    user.setAuthenticationFlowType(this.config.authFlow);
+    // The password never leaves the page: the same flow as in AWS, locally as well.
+    user.setAuthenticationFlowType('USER_SRP_AUTH');
     return user;
   }
 

@@ -1,6 +1,5 @@
-/** The site's settings, read from /config.json at start: written by the local stack, and by the deploy in prod. */
+/** The site's settings, read from /config.json at start: written by the local system, and by the deploy in prod. */
 import type { PasswordPolicy } from './passwordPolicy';
-
 
 export interface SiteConfig {
   apiUrl: string;
@@ -9,8 +8,6 @@ export interface SiteConfig {
   userPoolClientId: string;
   /** Only on the local stage (cognito-local); in AWS the Cognito SDK finds the regional endpoint. */
   cognitoEndpoint?: string;
-  /** USER_SRP_AUTH in AWS; USER_PASSWORD_AUTH locally (cognito-local has no SRP). */
-  authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
   passwordPolicy: PasswordPolicy;
 }
 
