@@ -29,7 +29,7 @@ export default tseslint.config(
       sourceType: 'commonjs',
       globals: {
         require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly',
-        Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly',
+        Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', URL: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

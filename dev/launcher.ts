@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { Ports, StackInfo } from './stackInfo';
 import { PROJECT_ROOT } from './paths';
@@ -63,7 +64,7 @@ export interface Launched {
   exited: Promise<number | null>;
   /** Resolves with stack.json once the system is up; rejects if it exits first or takes longer than the timeout. */
   ready: Promise<StackInfo>;
-  /** SIGTERM to the group, then the exit code; SIGKILL to the group if it has not exited after `graceMs`. */
+  /** SIGTERM to the group, then, once every process of it has gone, the exit code; SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<number | null>;
 }
 
@@ -84,7 +85,10 @@ export function launch(options: LaunchOptions): Launched {
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  // 128 + the signal's number when a signal ended it, as a shell reports it.
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : null))),
+  );
   const stackFile = join(options.dataDir, 'stack.json');
 
   const ready = new Promise<StackInfo>((resolve, reject) => {
@@ -118,10 +122,20 @@ export function launch(options: LaunchOptions): Launched {
       // already gone
     }
   };
+  /** True while any process of the group is left (npm start's npm exits before the system it started has stopped). */
+  const groupAlive = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 0);
+      return child.pid !== undefined;
+    } catch {
+      return false;
+    }
+  };
   const stop = async (graceMs = 30_000) => {
     if (child.exitCode === null && child.signalCode === null) signalGroup('SIGTERM');
     const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
     const code = await exited;
+    while (groupAlive()) await new Promise((resolve) => setTimeout(resolve, 20));
     clearTimeout(timer);
     return code;
   };

@@ -6,6 +6,7 @@ import { resolvedService, stageParams, tableDefinitions, type ResolvedService } 
 export interface TableNames {
   mysfitsTableName: string;
   activityTableName: string;
+  visitorSaltsTableName?: string;
 }
 
 /** The service's tables, each renamed as `names` says for the parameter that names it. */

@@ -1,9 +1,11 @@
 /**
  * cognito-local, run in-process on 127.0.0.1 with the additions the project needs: every code it would email is
  * put in the local mailbox, ResendConfirmationCode (which cognito-local lacks) is implemented, and so is the SRP
- * sign-in (USER_SRP_AUTH and its PASSWORD_VERIFIER challenge, srpSignIn.ts) that the website uses in AWS.
+ * sign-in (USER_SRP_AUTH and its PASSWORD_VERIFIER challenge, srpSignIn.ts) that the website uses in AWS, and the
+ * tokens carry origin_jti, as Cognito's do for a client with token revocation, so that signing out revokes.
  * Built from cognito-local's own parts, as its createDefaultServer does; the version is pinned in package.json.
  */
+import { createSign, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelive
 import { selectAppropriateDeliveryMethod } from 'cognito-local/lib/services/messageDelivery/deliveryMethod';
 import { otp } from 'cognito-local/lib/services/otp';
 import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
+import signingKey from 'cognito-local/lib/keys/cognitoLocal.private.json';
 import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors';
 import { Targets } from 'cognito-local/lib/targets/targets';
 import { kindOf, type Mailbox } from './mailbox';
@@ -48,6 +51,29 @@ const ResendConfirmationCode =
     await userPool.saveUser(ctx, { ...user, ConfirmationCode: code, UserLastModifiedDate: clock.get() });
     return { CodeDeliveryDetails: deliveryDetails };
   };
+
+/** The token with `claims` added, signed again with cognito-local's key (the header, key id included, kept). */
+function withClaims(token: string, claims: Record<string, unknown>): string {
+  const [header = '', payload = ''] = token.split('.');
+  const body = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')), ...claims })).toString('base64url');
+  const signature = createSign('RSA-SHA256').update(`${header}.${body}`).sign(signingKey.pem).toString('base64url');
+  return `${header}.${body}.${signature}`;
+}
+
+/**
+ * Cognito puts origin_jti in the access and ID tokens of an app client with EnableTokenRevocation, and
+ * amazon-cognito-identity-js's signOut revokes the refresh token only when it is there; cognito-local leaves it out.
+ */
+function addOriginJti(generator: JwtTokenGenerator): JwtTokenGenerator {
+  const generate = generator.generate.bind(generator);
+  generator.generate = async (...args: Parameters<JwtTokenGenerator['generate']>) => {
+    const tokens = await generate(...args);
+    if (!args[3].EnableTokenRevocation) return tokens;
+    const origin = { origin_jti: randomUUID() };
+    return { ...tokens, AccessToken: withClaims(tokens.AccessToken, origin), IdToken: withClaims(tokens.IdToken, origin) };
+  };
+  return generator;
+}
 
 type Target = (services: Services) => (ctx: { logger: unknown }, req: Record<string, unknown>) => Promise<unknown>;
 const targets = Targets as unknown as Record<string, Target>;
@@ -120,7 +146,7 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
     return deliver(ctx, source, clientId, userPoolId, user, code, clientMetadata, deliveryDetails);
   };
 
-  const services = { clock, cognito, config, messages, otp, tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig), triggers };
+  const services = { clock, cognito, config, messages, otp, tokenGenerator: addOriginJti(new JwtTokenGenerator(clock, triggers, config.TokenConfig)), triggers };
   (Targets as Record<string, unknown>).ResendConfirmationCode = ResendConfirmationCode;
   withSrp();
   const server = await createServer(Router(services), logger, config.ServerConfig, services).start();

@@ -23,6 +23,7 @@ import { startLegacyProxy } from './legacyProxy';
 import { Mailbox } from './mailbox';
 import { ensureUserPool } from './userPool';
 import { startWebServer } from './webServer';
+import contentSecurityPolicy from '../web/contentSecurityPolicy.cjs';
 
 export const STAGE = 'local';
 export type { Ports, StackInfo };
@@ -194,6 +195,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       port: ports.web,
       siteDir: WEB_DIST,
       mailbox,
+      contentSecurityPolicy: contentSecurityPolicy.forOrigins({ api: contentSecurityPolicy.originOf(info.apiUrl), cognito: info.cognitoEndpoint }),
       siteConfig: {
         apiUrl: info.apiUrl,
         region: info.region,

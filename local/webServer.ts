@@ -17,9 +17,18 @@ export interface WebServerOptions {
   mailbox: Mailbox;
   /** What the page reads as /config.json. */
   siteConfig: Record<string, unknown>;
+  /** The site's Content-Security-Policy (web/contentSecurityPolicy.cjs), sent with every file of the site. */
+  contentSecurityPolicy: string;
 }
 
 export function startWebServer(options: WebServerOptions): Promise<Server> {
+  // The headers CloudFront adds to the site in AWS (serverless.yml, WebsiteResponseHeadersPolicy), HSTS aside (no TLS here).
+  const siteHeaders = {
+    'Content-Security-Policy': options.contentSecurityPolicy,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
+  };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status: number, type: string, body: string) => {
@@ -38,7 +47,7 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
     if (!file.startsWith(options.siteDir)) return send(404, JSON_TYPE, '{"message":"Not found"}');
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) return send(404, JSON_TYPE, '{"message":"Not found"}');
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store', ...siteHeaders });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res);
   });

@@ -2,13 +2,14 @@
  * Clicks: what the website reports people do (view, like, unlike, adopt, filter), validated, attributed to the
  * verified user (or a pseudonym for visitors) and shaped as the records the delivery stream stores.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
 import './zodMessages';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { BadRequest } from './errors';
 import { bearerToken, InvalidToken, verifyIdToken, type KeyLookup } from './idToken';
 import { logger } from './logger';
+import type { DailySalts } from './visitorSalts';
 import { GOOD_EVIL, LAW_CHAOS } from './mysfitItem';
 
 export const MAX_CLICKS_PER_BATCH = 50;
@@ -77,6 +78,7 @@ export interface Clicker {
 export async function identifyClicker(
   event: APIGatewayProxyEvent,
   pool: { issuer: string; audience: string; keyFor: KeyLookup },
+  salts: DailySalts,
   now: Date,
 ): Promise<Clicker> {
   const token = bearerToken(event.headers.Authorization ?? event.headers.authorization);
@@ -91,9 +93,19 @@ export async function identifyClicker(
     }
   }
   const { sourceIp, userAgent } = event.requestContext.identity;
-  const day = now.toISOString().slice(0, 10);
-  const digest = createHash('sha256').update(`${day}|${sourceIp}|${userAgent ?? ''}`).digest('hex');
-  return { userId: `visitor-${digest.slice(0, 16)}`, signedIn: false };
+  return { userId: visitorPseudonym(await salts.saltFor(utcDay(now)), sourceIp, userAgent ?? ''), signedIn: false };
+}
+
+export const utcDay = (now: Date) => now.toISOString().slice(0, 10);
+
+/**
+ * HMAC-SHA256 of address and browser under the day's secret salt: the same visitor within a day links up, but
+ * without the salt (kept only server-side, only for the day) no one can recompute it from an address, and two days'
+ * pseudonyms of one person do not link.
+ */
+export function visitorPseudonym(salt: Buffer, sourceIp: string, userAgent: string): string {
+  const digest = createHmac('sha256', salt).update(`${sourceIp}\n${userAgent}`).digest('hex');
+  return `visitor-${digest.slice(0, 16)}`;
 }
 
 /** A click as the delivery stream receives it, before enrichment with the mysfit's attributes. */

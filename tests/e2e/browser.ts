@@ -18,9 +18,21 @@ export function launch(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (its own storage: its own logged-in user) whose requests leave 127.0.0.1 never. */
+/** Every Content-Security-Policy violation any page of any context reported, until a test takes them (splice). */
+export const cspViolations: string[] = [];
+
+/**
+ * A fresh browser profile (its own storage: its own logged-in user) whose requests leave 127.0.0.1 never, and whose
+ * pages report each Content-Security-Policy violation to `cspViolations`.
+ */
 export async function newContext(browser: Browser, viewport = { width: 1200, height: 900 }): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport });
+  await context.exposeBinding('reportCspViolation', (_source, violation: string) => void cspViolations.push(violation));
+  // Page code, as text: this file is type-checked without the DOM's types.
+  await context.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (event) =>
+      window.reportCspViolation(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') + ' on ' + location.href));`,
+  });
   // The mysfits' pictures live on the internet: refused here, so the page shows its placeholder instead.
   await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
   return context;

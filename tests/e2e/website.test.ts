@@ -5,7 +5,9 @@
 import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { EVANGELINE, mailbox, PASSWORD, startTestStack, type TestStack } from '../support/localStack';
-import { launch, newContext, step } from './browser';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { cognitoClient } from '../support/localStack';
+import { cspViolations, launch, newContext, step } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -17,6 +19,11 @@ beforeAll(async () => {
   browser = await launch();
   stack = await startTestStack();
 });
+// The whole journey runs under the site's Content-Security-Policy: any violation fails the test it happened in.
+afterEach(() => {
+  expect(cspViolations.splice(0)).toEqual([]);
+});
+
 afterAll(async () => {
   await browser?.close();
   await stack?.destroy();
@@ -27,6 +34,15 @@ const NESSI = 'a68db521-c031-44c7-b5ef-bfa4c0850e2a';
 
 /** The level-1 heading of the view on the page: never a card's heading, never a view the page has left. */
 const viewHeading = (page: Page, name: string) => page.getByRole('main').getByRole('heading', { level: 1, name, exact: true });
+
+/**
+ * Waits for the list's twelve cards (a locator, not a page function: the site's CSP forbids the eval that a
+ * string predicate needs). The cards are drawn in one go, so the twelfth means all.
+ */
+async function allTwelveCards(page: Page): Promise<void> {
+  await page.locator('.card').nth(11).waitFor();
+  expect(await page.locator('.card').count()).toBe(12);
+}
 
 const uniqueEmail = (name: string) => `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 
@@ -77,7 +93,7 @@ test('a visitor registers, confirms, logs in, filters, likes, unlikes and adopts
     const names = await page.locator('.card h2').allTextContents();
     expect(names).toEqual(['Evangeline', 'Gretta', 'Rujin', 'Snowflake']);
     await page.getByRole('button', { name: 'View all' }).click();
-    await page.waitForFunction('document.querySelectorAll(".card").length === 12');
+    await allTwelveCards(page);
   });
 
   await step(page, 'open a profile', async () => {
@@ -141,9 +157,22 @@ test('sign-in is SRP, as in AWS: in, out and in again, and the password is never
     if (/InitiateAuth|RespondToAuthChallenge/.test(target)) signIns.push({ target, body: request.postData() ?? '' });
   });
   await registerAndLogIn(page, email);
+  // The session lives in this tab's sessionStorage, as the README says.
+  const refreshToken = await page.evaluate<string | undefined>("Object.entries(sessionStorage).find(([key]) => key.endsWith('.refreshToken'))?.[1]");
+  expect(refreshToken).toEqual(expect.any(String));
+  const cognitoKeys = (storage: 'localStorage' | 'sessionStorage') =>
+    page.evaluate<string[]>(`Object.keys(${storage}).filter((key) => key.startsWith('CognitoIdentityServiceProvider'))`);
+  expect(await cognitoKeys('localStorage')).toEqual([]);
+  const refreshWith = (token: string) =>
+    cognitoClient(stack).send(new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
+  // Before log out the refresh token works...
+  expect((await refreshWith(refreshToken as string)).AuthenticationResult?.IdToken).toEqual(expect.any(String));
   await step(page, 'out and in again', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('link', { name: 'Log in' }).waitFor();
+    // ...after it, Cognito refuses it (revoked), and the tab holds no token any more.
+    await expect(refreshWith(refreshToken as string)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+    expect(await cognitoKeys('sessionStorage')).toEqual([]);
     await page.goto(`${stack.info.websiteUrl}/#/login`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
@@ -168,6 +197,41 @@ test('sign-in is SRP, as in AWS: in, out and in again, and the password is never
   ]);
   for (const call of signIns) expect(call.body).not.toContain(PASSWORD);
   for (const call of signIns) expect(call.body).not.toContain('Wrong2026x');
+  await context.close();
+});
+
+test('the site is served with its Content-Security-Policy, which the browser enforces: an injected script does not run', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await step(page, 'csp', async () => {
+    const response = await page.goto(`${stack.info.websiteUrl}/#/`);
+    const policy = response?.headers()['content-security-policy'] ?? '';
+    expect(policy.split('; ')).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        `connect-src 'self' ${new URL(stack.info.apiUrl).origin} ${stack.info.cognitoEndpoint}`,
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+      ]),
+    );
+    await page.locator('.card').first().waitFor();
+    const ran = await page.evaluate<boolean>(`(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+      return window.injected === true;
+    })()`);
+    expect(ran).toBe(false);
+    // The report arrives as an event, a moment later.
+    const deadline = Date.now() + 5_000;
+    while (cspViolations.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const reported = cspViolations.splice(0);
+    expect(reported.length).toBeGreaterThan(0);
+    expect(reported.every((violation) => violation.startsWith('script-src'))).toBe(true);
+  });
   await context.close();
 });
 
@@ -331,13 +395,13 @@ describe('only the page the person is on draws: a late answer never takes them b
     const page = await context.newPage();
     await step(page, 'late profile', async () => {
       await page.goto(`${stack.info.websiteUrl}/#/`);
-      await page.waitForFunction('document.querySelectorAll(".card").length === 12');
+      await allTwelveCards(page);
       const slow = await holdNext(page, (url) => url.pathname.endsWith(`/mysfits/${NESSI}`));
       await page.locator(`.card[data-mysfit-id="${NESSI}"] a`).click();
       await slow.held;
       await page.getByRole('link', { name: 'Mythical Mysfits' }).click();
       await viewHeading(page, 'Meet the Mysfits').waitFor();
-      await page.waitForFunction('document.querySelectorAll(".card").length === 12');
+      await allTwelveCards(page);
 
       slow.release();
       expect(await slow.outcome).toBe('cancelled');
@@ -355,7 +419,7 @@ describe('only the page the person is on draws: a late answer never takes them b
     const page = await context.newPage();
     await step(page, 'late filtered list', async () => {
       await page.goto(`${stack.info.websiteUrl}/#/`);
-      await page.waitForFunction('document.querySelectorAll(".card").length === 12');
+      await allTwelveCards(page);
       const slow = await holdNext(page, (url) => url.pathname.endsWith('/mysfits') && url.searchParams.get('filter') === 'GoodEvil');
       await page.getByLabel('Show').selectOption('GoodEvil:Evil');
       await slow.held;

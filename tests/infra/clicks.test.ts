@@ -76,6 +76,7 @@ describe('POST /clicks', () => {
     { variable: 'COGNITO_ISSUER', text: 'https://cognito-idp.${AWS::Region}.amazonaws.com/${CognitoUserPool}' },
     { variable: 'COGNITO_CLIENT_ID', text: '${CognitoUserPoolClient}' },
     { variable: 'FIREHOSE_ENDPOINT', text: '' },
+    { variable: 'VISITOR_SALTS_TABLE', text: 'mysfits-prod-visitor-salts' },
   ])('recordClicks gets $variable = "$text"', ({ variable, text }) => {
     // Arrange
     const variables = at(properties(template, 'RecordClicksLambdaFunction'), 'Environment', 'Variables') as Record<string, unknown>;
@@ -344,7 +345,11 @@ const ROLES = [
   {
     role: 'RecordClicksRole',
     trustedBy: 'lambda.amazonaws.com',
-    statements: [logs('RecordClicks'), allow(['firehose:PutRecordBatch'], ['${ClicksDeliveryStream.Arn}'])],
+    statements: [
+      logs('RecordClicks'),
+      allow(['firehose:PutRecordBatch'], ['${ClicksDeliveryStream.Arn}']),
+      allow(['dynamodb:GetItem', 'dynamodb:PutItem'], ['${VisitorSaltsTable.Arn}']),
+    ],
   },
   {
     role: 'EnrichClicksRole',

@@ -139,11 +139,24 @@ const key = (hash: string, range?: string): KeyElement[] =>
   range ? [{ AttributeName: hash, KeyType: 'HASH' }, { AttributeName: range, KeyType: 'RANGE' }] : [{ AttributeName: hash, KeyType: 'HASH' }];
 
 describe('the tables', () => {
-  test('there are exactly the mysfits table and the user activity table', () => {
+  test('there are exactly the mysfits table, the user activity table and the visitor salts table', () => {
     // Arrange / Act
     const tables = resourcesOfType(template, 'AWS::DynamoDB::Table').map(([id]) => id);
     // Assert
-    expect(tables.sort()).toEqual(['MysfitsTable', 'UserActivityTable']);
+    expect(tables.sort()).toEqual(['MysfitsTable', 'UserActivityTable', 'VisitorSaltsTable']);
+  });
+
+  test('the visitor salts table: one item per day, on-demand, each deleted by TTL after its day, not kept on removal', () => {
+    // Arrange
+    const table = resource(template, 'VisitorSaltsTable') as { DeletionPolicy?: string; Properties: Record<string, unknown> };
+    // Act
+    const props = table.Properties as unknown as TableProperties & { TimeToLiveSpecification?: unknown };
+    // Assert
+    expect(props.TableName).toBe(String(PROD.visitorSaltsTableName));
+    expect(props.KeySchema).toEqual(key('Day'));
+    expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'ExpiresAt', Enabled: true });
+    expect(table.DeletionPolicy).toBeUndefined();
   });
 
   test.each([
@@ -165,7 +178,7 @@ describe('the tables', () => {
     expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
   });
 
-  test.each(['MysfitsTable', 'UserActivityTable'])('%s defines exactly the attributes its keys use', (id) => {
+  test.each(['MysfitsTable', 'UserActivityTable', 'VisitorSaltsTable'])('%s defines exactly the attributes its keys use', (id) => {
     // Arrange
     const props = properties(template, id) as unknown as TableProperties;
     // Act: CloudFormation rejects a definition no key uses, and a key with no definition.
@@ -206,7 +219,10 @@ const DATA_ACCESS: Record<FunctionName, Array<ReturnType<typeof allow>>> = {
   unlikeMysfit: [allow(['dynamodb:UpdateItem', 'dynamodb:GetItem'], [mysfitsTable]), allow(['dynamodb:DeleteItem'], [activityTable])],
   adoptMysfit: [allow(['dynamodb:UpdateItem'], [mysfitsTable]), allow(['dynamodb:UpdateItem'], [activityTable])],
   getMe: [allow(['dynamodb:Query'], [activityTable])],
-  recordClicks: [allow(['firehose:PutRecordBatch'], [{ 'Fn::GetAtt': ['ClicksDeliveryStream', 'Arn'] }])],
+  recordClicks: [
+    allow(['firehose:PutRecordBatch'], [{ 'Fn::GetAtt': ['ClicksDeliveryStream', 'Arn'] }]),
+    allow(['dynamodb:GetItem', 'dynamodb:PutItem'], [{ 'Fn::GetAtt': ['VisitorSaltsTable', 'Arn'] }]),
+  ],
   enrichClicks: [allow(['dynamodb:BatchGetItem'], [mysfitsTable])],
 };
 
@@ -500,6 +516,46 @@ describe('the website', () => {
     const value = at(props, path);
     // Assert
     expect(value).toEqual(expected);
+  });
+
+  describe('the security headers: a response headers policy of the site\'s own on the distribution', () => {
+    const config = () => at(properties(template, 'WebsiteResponseHeadersPolicy'), ['ResponseHeadersPolicyConfig', 'SecurityHeadersConfig']) as Record<string, unknown>;
+    const directives = () => textOf(at(config(), ['ContentSecurityPolicy', 'ContentSecurityPolicy'])).split('; ');
+
+    test('the distribution uses it (not the managed policy that has no CSP)', () => {
+      const behaviour = (properties(template, 'WebsiteDistribution').DistributionConfig as DistributionConfig).DefaultCacheBehavior as unknown as Record<string, unknown>;
+      expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: 'WebsiteResponseHeadersPolicy' });
+      expect(resource(template, 'WebsiteResponseHeadersPolicy').Type).toBe('AWS::CloudFront::ResponseHeadersPolicy');
+    });
+
+    test.each([
+      "default-src 'none'",
+      "script-src 'self'",
+      "style-src 'self'",
+      "img-src 'self' https://www.mythicalmysfits.com",
+      "connect-src 'self' https://${ApiGatewayRestApi}.execute-api.${AWS::Region}.amazonaws.com https://cognito-idp.${AWS::Region}.amazonaws.com",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+    ])('the Content-Security-Policy has %s', (directive) => {
+      expect(directives()).toContain(directive);
+    });
+
+    test('the Content-Security-Policy has exactly those directives, no unsafe-inline or unsafe-eval, and overrides any other', () => {
+      expect(directives()).toHaveLength(8);
+      expect(directives().join('; ')).not.toMatch(/unsafe-|\*/);
+      expect(at(config(), ['ContentSecurityPolicy', 'Override'])).toBe(true);
+    });
+
+    test('it keeps what the managed security-headers policy gives: HSTS, nosniff, frame options, referrer policy, XSS filter', () => {
+      expect(config()).toMatchObject({
+        StrictTransportSecurity: { AccessControlMaxAgeSec: 31536000 },
+        ContentTypeOptions: { Override: true },
+        FrameOptions: { FrameOption: 'DENY' },
+        ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin' },
+        XSSProtection: { Protection: true, ModeBlock: true },
+      });
+    });
   });
 
   test('there is one distribution and one origin access control: the website\'s', () => {

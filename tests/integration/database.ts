@@ -7,12 +7,16 @@ import { seedMysfits } from '../../scripts/seed';
 export const tables = {
   mysfits: process.env.MYSFITS_TABLE as string,
   activity: process.env.ACTIVITY_TABLE as string,
+  visitorSalts: process.env.VISITOR_SALTS_TABLE as string,
 };
 
 export const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT });
 
 export async function createSeededTables(): Promise<void> {
-  await createTables(client, await localTables({ mysfitsTableName: tables.mysfits, activityTableName: tables.activity }));
+  await createTables(
+    client,
+    await localTables({ mysfitsTableName: tables.mysfits, activityTableName: tables.activity, visitorSaltsTableName: tables.visitorSalts }),
+  );
   await seedMysfits(client, tables.mysfits);
 }
 

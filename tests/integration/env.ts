@@ -6,6 +6,7 @@ if (!process.env.DYNAMODB_ENDPOINT) throw new Error('DYNAMODB_ENDPOINT is not se
 const suffix = randomUUID().slice(0, 8);
 process.env.MYSFITS_TABLE = `it-${suffix}-mysfits`;
 process.env.ACTIVITY_TABLE = `it-${suffix}-user-activity`;
+process.env.VISITOR_SALTS_TABLE = `it-${suffix}-visitor-salts`;
 process.env.CORS_ORIGIN = '*';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

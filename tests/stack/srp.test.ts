@@ -48,6 +48,23 @@ test('after an SRP sign-in the refresh token gives new tokens', async () => {
   expect((await api(stack, '/me', { token: idToken })).status).toBe(200);
 });
 
+test('signing out revokes the refresh token (RevokeToken, as amazon-cognito-identity-js does it): it refreshes no more', async () => {
+  const { user, session } = await signIn(ada.email, PASSWORD);
+  // The tokens carry origin_jti, as Cognito's do with revocation on: the library revokes only then.
+  expect(decode(session.getAccessToken().getJwtToken()).origin_jti).toEqual(expect.any(String));
+  const refreshToken = session.getRefreshToken().getToken();
+  const client = cognitoClient(stack);
+  const refresh = () =>
+    client.send(new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+  try {
+    expect((await refresh()).AuthenticationResult?.IdToken).toEqual(expect.any(String));
+    await new Promise<void>((resolve, reject) => user.signOut((error?: unknown) => (error ? reject(error) : resolve())));
+    await expect(refresh()).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  } finally {
+    client.destroy();
+  }
+});
+
 test('a forgotten password, reset with the mailed code: SRP with the new one works, with the old one is refused', async () => {
   const person = await newUser(stack, 'srp-forgot');
   const client = cognitoClient(stack);

@@ -10,6 +10,8 @@ export const CORS_ORIGIN = 'https://mysfits.test';
 export const CLICKS_STREAM = 'test-clicks';
 export const COGNITO_ISSUER = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST00001';
 export const COGNITO_CLIENT_ID = 'test-website-client';
+/** Where recordClicks keeps the day's salt for visitors' pseudonyms. */
+export const VISITOR_SALTS_TABLE = 'test-visitor-salts';
 
 export const UNIT_ENVIRONMENT = {
   MYSFITS_TABLE,
@@ -18,6 +20,7 @@ export const UNIT_ENVIRONMENT = {
   CLICKS_STREAM,
   COGNITO_ISSUER,
   COGNITO_CLIENT_ID,
+  VISITOR_SALTS_TABLE,
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',

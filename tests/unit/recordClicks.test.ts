@@ -12,14 +12,19 @@ import {
   type PutRecordBatchCommandInput,
   type PutRecordBatchCommandOutput,
 } from '@aws-sdk/client-firehose';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/recordClicks';
 import { AWS_INTERNAL_DETAIL, INTRUDER_ID, MYSFIT_ID, UNAVAILABLE_MESSAGE, USER_ID, everythingSent, unexpectedError } from '../support/fixtures';
 import { eventFor, invoke, sampleEvent, type EventChanges } from '../support/lambda';
 import { expectJsonError } from '../support/routeCases';
+import { serveSalts, type SaltItems } from '../support/saltTable';
 import { CLICKS_STREAM, COGNITO_CLIENT_ID, COGNITO_ISSUER } from '../support/settings';
 
 const firehose = mockClient(FirehoseClient);
+/** The visitor salts table (its items in `saltItems`). */
+const dynamodb = mockClient(DynamoDBDocumentClient);
+let saltItems: SaltItems;
 
 /** The sample event's request time: every test runs at this instant unless it moves the clock. */
 const NOW = new Date('2026-11-27T14:05:00.000Z');
@@ -66,6 +71,8 @@ const urlOf = (input: string | URL | Request) => (typeof input === 'string' ? in
 
 beforeEach(() => {
   firehose.reset();
+  dynamodb.reset();
+  saltItems = serveSalts(dynamodb);
   // The Date only: the retries' backoff and the SDK keep real timers.
   jest.useFakeTimers({
     now: NOW,
@@ -136,6 +143,7 @@ async function coldStart(): Promise<{ handler: typeof handler; firehose: ReturnT
     const sdk = await import('@aws-sdk/client-firehose');
     const isolated = mockClient(sdk.FirehoseClient);
     isolated.on(sdk.PutRecordBatchCommand).callsFake(accepted);
+    serveSalts(mockClient((await import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient), saltItems);
     cold = { handler: (await import('../../functions/recordClicks')).handler, firehose: isolated };
   });
   if (!cold) throw new Error('the function did not load');
@@ -328,6 +336,40 @@ describe('who clicked', () => {
     // Assert
     expect(recordsSent().join('')).not.toContain(String(sourceIp));
     expect(recordsSent().join('')).not.toContain(String(userAgent));
+  });
+
+  test('neither the day\'s salt nor the address is in a record or a log line, even at the most verbose log level', async () => {
+    // Arrange: a cold start that logs everything, its output captured
+    const level = process.env.POWERTOOLS_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+    const written: string[] = [];
+    const capture = (chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    };
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+    let sent: string;
+    try {
+      const cold = await coldStart();
+      // Act
+      const res = await invoke(cold.handler, clicksEvent());
+      expect(res.statusCode).toBe(202);
+      sent = everythingSent(cold.firehose);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      process.env.POWERTOOLS_LOG_LEVEL = level;
+    }
+    // Assert: the log was written (so this can fail), and holds none of them
+    const log = written.join('');
+    expect(log).toContain('"message":"request"');
+    const salt = String(saltItems.get('2026-11-27')?.Salt);
+    const { sourceIp } = sampleEvent('recordClicks').requestContext.identity;
+    for (const secret of [salt, Buffer.from(salt, 'base64').toString('hex'), String(sourceIp)]) {
+      expect(log).not.toContain(secret);
+      expect(sent).not.toContain(secret);
+    }
   });
 
   test.each([

@@ -11,7 +11,7 @@ export type { Mysfit };
 export interface Session {
   idToken(): Promise<string | null>;
   refreshedIdToken(): Promise<string | null>;
-  logOut(): void;
+  logOut(): Promise<void>;
 }
 
 export interface Me {
@@ -71,7 +71,7 @@ export class Api {
         const fresh = await this.auth.refreshedIdToken();
         if (fresh) response = await this.send(method, path, signal, fresh);
         if (!fresh || response.status === 401) {
-          this.auth.logOut();
+          await this.auth.logOut();
           throw new LoginRequired();
         }
       }

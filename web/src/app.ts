@@ -64,13 +64,15 @@ export class App {
     return this.me?.adopted.includes(mysfitId) ?? false;
   }
 
-  logOut(): void {
-    this.auth.logOut();
+  /** Revokes the session, then shows the person as logged out; back to the list, unless they have moved on meanwhile. */
+  async logOut(): Promise<void> {
+    const from = this.navigation.current;
     this.userRefreshes.end();
+    await this.auth.logOut();
     this.email = null;
     this.me = null;
     this.notify();
-    navigate('#/');
+    if (!from || from.current) navigate('#/');
   }
 }
 

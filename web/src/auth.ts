@@ -1,6 +1,8 @@
 /**
  * The person's Cognito session, through amazon-cognito-identity-js: sign up, confirm, resend the code, log in (SRP,
- * on every stage: the local Cognito does it too), forgotten password, log out, and an ID token that refreshes itself.
+ * on every stage: the local Cognito does it too), forgotten password, log out (the refresh token revoked), and an ID
+ * token that refreshes itself. The tokens live in sessionStorage: this tab's only, gone when it closes, and, with
+ * the site's Content-Security-Policy, out of reach of any script but the site's own.
  */
 import {
   AuthenticationDetails,
@@ -51,12 +53,13 @@ export class Auth {
     this.pool = new CognitoUserPool({
       UserPoolId: config.userPoolId,
       ClientId: config.userPoolClientId,
+      Storage: window.sessionStorage,
       ...(config.cognitoEndpoint ? { endpoint: config.cognitoEndpoint } : {}),
     });
   }
 
   private user(email: string): CognitoUser {
-    const user = new CognitoUser({ Username: email.trim().toLowerCase(), Pool: this.pool });
+    const user = new CognitoUser({ Username: email.trim().toLowerCase(), Pool: this.pool, Storage: window.sessionStorage });
     // The password never leaves the page: the same flow as in AWS, locally as well.
     user.setAuthenticationFlowType('USER_SRP_AUTH');
     return user;
@@ -105,8 +108,17 @@ export class Auth {
     );
   }
 
-  logOut(): void {
-    this.pool.getCurrentUser()?.signOut();
+  /** Revokes the refresh token with Cognito (RevokeToken), then forgets the tokens here, whether that worked or not. */
+  logOut(): Promise<void> {
+    const user = this.pool.getCurrentUser();
+    if (!user) return Promise.resolve();
+    return new Promise((resolve) =>
+      user.signOut(() => {
+        // signOut clears the tokens after revoking, but not when the session could not even be read: clear anyway.
+        user.signOut();
+        resolve();
+      }),
+    );
   }
 
   /** The current session (refreshed by the SDK when its tokens have expired), or null when nobody is logged in. */

@@ -11,7 +11,7 @@ function header(app: App, nav: HTMLElement): void {
     nav.replaceChildren(
       h('a', { href: '#/' }, 'Mysfits'),
       ...(app.email
-        ? [h('span', { class: 'who' }, app.email), h('button', { type: 'button', class: 'link', onclick: () => app.logOut() }, 'Log out')]
+        ? [h('span', { class: 'who' }, app.email), h('button', { type: 'button', class: 'link', onclick: () => void app.logOut() }, 'Log out')]
         : [h('a', { href: '#/login' }, 'Log in'), h('a', { href: '#/register' }, 'Register')]),
     );
   };

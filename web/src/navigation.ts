@@ -9,14 +9,20 @@ export interface Visit extends Turn {
 
 export class Navigation {
   private readonly turns = new Latest();
+  private latest: Visit | undefined;
 
   constructor(private readonly root: HTMLElement) {}
+
+  /** The visit the page is on now (undefined before the first). */
+  get current(): Visit | undefined {
+    return this.latest;
+  }
 
   /** Starts a visit; the one before is cancelled: its requests aborted, its drawing refused. */
   begin(): Visit {
     const turn = this.turns.begin();
     const root = this.root;
-    return {
+    return (this.latest = {
       signal: turn.signal,
       get current() {
         return turn.current;
@@ -26,6 +32,6 @@ export class Navigation {
         render(root, ...children);
         return true;
       },
-    };
+    });
   }
 }
