@@ -3,7 +3,7 @@
  * so a user's likes and adoptions are one Query and the mysfits table only ever holds mysfits.
  */
 import { paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { config } from './config';
+import { ACTIVITY_TABLE } from './activityTable';
 import { dynamodb } from './dynamodb';
 
 export type ActivityKind = 'LIKE' | 'ADOPT';
@@ -23,7 +23,7 @@ export async function getUserActivity(userId: string): Promise<UserActivity> {
   const pages = paginateQuery(
     { client: dynamodb },
     {
-      TableName: config.activityTable,
+      TableName: ACTIVITY_TABLE,
       KeyConditionExpression: 'UserId = :userId',
       ExpressionAttributeValues: { ':userId': userId },
       ProjectionExpression: 'Kind, MysfitId',

@@ -3,7 +3,8 @@
  * record are written in one conditional transaction; adopting again as the same user changes nothing.
  */
 import { activityKey } from './activity';
-import { config } from './config';
+import { MYSFITS_TABLE } from './mysfitsTable';
+import { ACTIVITY_TABLE } from './activityTable';
 import { Conflict, NotFound } from './errors';
 import { mysfitKey } from './mysfitItem';
 import { transactWrite } from './transactions';
@@ -20,7 +21,7 @@ export async function adoptMysfit(userId: string, mysfitId: string): Promise<Ado
     TransactItems: [
       {
         Update: {
-          TableName: config.mysfitsTable,
+          TableName: MYSFITS_TABLE,
           Key: mysfitKey(mysfitId),
           // Free (never adopted, or Adopted false as seeded) or already this user's. A mysfit the legacy service
           // marked adopted without an adopter counts as taken.
@@ -32,7 +33,7 @@ export async function adoptMysfit(userId: string, mysfitId: string): Promise<Ado
       },
       {
         Update: {
-          TableName: config.activityTable,
+          TableName: ACTIVITY_TABLE,
           Key: activityKey(userId, 'ADOPT', mysfitId),
           UpdateExpression: 'SET Kind = :kind, MysfitId = :mysfitId, CreatedAt = if_not_exists(CreatedAt, :now)',
           ExpressionAttributeValues: { ':kind': 'ADOPT', ':mysfitId': mysfitId, ':now': now },

@@ -1,5 +1,5 @@
-/** Settings only the click-recording function reads (at cold start, failing fast like shared/config). */
-import { required } from './config';
+/** Settings only the click-recording function reads (at cold start, failing fast: settings.ts). */
+import { required } from './settings';
 
 export const clicksConfig = Object.freeze({
   /** The Firehose delivery stream the clicks go to. */

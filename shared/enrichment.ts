@@ -6,7 +6,7 @@
  */
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult, FirehoseTransformationResultRecord } from 'aws-lambda';
-import { config } from './config';
+import { MYSFITS_TABLE } from './mysfitsTable';
 import { dynamodb } from './dynamodb';
 import { mysfitKey } from './mysfitItem';
 
@@ -38,7 +38,7 @@ async function readMysfits(ids: string[]): Promise<Map<string, MysfitAttributes>
       const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await dynamodb.send(
         new BatchGetCommand({
           RequestItems: {
-            [config.mysfitsTable]: {
+            [MYSFITS_TABLE]: {
               Keys: keys,
               ProjectionExpression: 'MysfitId, #name, Species, GoodEvil, LawChaos',
               ExpressionAttributeNames: { '#name': 'Name' },
@@ -46,7 +46,7 @@ async function readMysfits(ids: string[]): Promise<Map<string, MysfitAttributes>
           },
         }),
       );
-      for (const item of Responses?.[config.mysfitsTable] ?? []) {
+      for (const item of Responses?.[MYSFITS_TABLE] ?? []) {
         found.set(String(item.MysfitId), {
           name: String(item.Name),
           species: String(item.Species),
@@ -54,7 +54,7 @@ async function readMysfits(ids: string[]): Promise<Map<string, MysfitAttributes>
           lawchaos: String(item.LawChaos),
         });
       }
-      keys = UnprocessedKeys?.[config.mysfitsTable]?.Keys;
+      keys = UnprocessedKeys?.[MYSFITS_TABLE]?.Keys;
       if (keys && keys.length > 0 && round >= MAX_ROUNDS) throw new Error(`${keys.length} mysfits could not be read (throttled)`);
       if (keys && keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
     }

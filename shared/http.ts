@@ -7,9 +7,12 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { config } from './config';
 import { toErrorResponse } from './errors';
 import { logger } from './logger';
+import { given } from './settings';
+
+/** The one origin browsers may call the API from: '*' on the local stage, else the website's (empty: none). */
+const CORS_ORIGIN = given('CORS_ORIGIN');
 
 export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -67,7 +70,7 @@ export interface HttpHandlerOptions {
 export function httpHandler(route: string, handler: HttpHandler, options: HttpHandlerOptions = {}) {
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(requestLog(route))
-    .use(httpCors({ origin: config.corsOrigin }))
+    .use(httpCors({ origin: CORS_ORIGIN }))
     .use(httpHeaderNormalizer());
   if (options.jsonBody) stack.use(httpJsonBodyParser());
   return stack.use(jsonErrors()).handler(handler);

@@ -3,7 +3,8 @@
  * never be lost, doubled or negative, and one user counts at most once.
  */
 import { activityKey } from './activity';
-import { config } from './config';
+import { MYSFITS_TABLE } from './mysfitsTable';
+import { ACTIVITY_TABLE } from './activityTable';
 import { NotFound } from './errors';
 import { mysfitKey } from './mysfitItem';
 import { getLikeCount } from './mysfits';
@@ -41,7 +42,7 @@ export async function likeMysfit(userId: string, mysfitId: string): Promise<Like
     TransactItems: [
       {
         Put: {
-          TableName: config.activityTable,
+          TableName: ACTIVITY_TABLE,
           Item: {
             ...activityKey(userId, 'LIKE', mysfitId),
             Kind: 'LIKE',
@@ -53,7 +54,7 @@ export async function likeMysfit(userId: string, mysfitId: string): Promise<Like
       },
       {
         Update: {
-          TableName: config.mysfitsTable,
+          TableName: MYSFITS_TABLE,
           Key: mysfitKey(mysfitId),
           UpdateExpression: 'ADD Likes :one',
           ConditionExpression: 'attribute_exists(MysfitId)',
@@ -73,14 +74,14 @@ export async function unlikeMysfit(userId: string, mysfitId: string): Promise<Li
     TransactItems: [
       {
         Delete: {
-          TableName: config.activityTable,
+          TableName: ACTIVITY_TABLE,
           Key: activityKey(userId, 'LIKE', mysfitId),
           ConditionExpression: 'attribute_exists(UserId)',
         },
       },
       {
         Update: {
-          TableName: config.mysfitsTable,
+          TableName: MYSFITS_TABLE,
           Key: mysfitKey(mysfitId),
           UpdateExpression: 'ADD Likes :minusOne',
           ConditionExpression: 'attribute_exists(MysfitId)',

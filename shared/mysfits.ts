@@ -1,6 +1,6 @@
 /** Reads from the mysfits table: the whole list (Scan or an alignment index Query, every page) and single items. */
 import { GetCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
-import { config } from './config';
+import { MYSFITS_TABLE } from './mysfitsTable';
 import { dynamodb } from './dynamodb';
 import { mysfitKey, toMysfit, type Mysfit, type MysfitFilter, type MysfitItem } from './mysfitItem';
 
@@ -15,14 +15,14 @@ export async function listMysfits(filter?: MysfitFilter): Promise<Mysfit[]> {
     ? paginateQuery(
         { client: dynamodb },
         {
-          TableName: config.mysfitsTable,
+          TableName: MYSFITS_TABLE,
           IndexName: INDEX_BY_FILTER[filter.filter].index,
           KeyConditionExpression: '#alignment = :value',
           ExpressionAttributeNames: { '#alignment': INDEX_BY_FILTER[filter.filter].attribute },
           ExpressionAttributeValues: { ':value': filter.value },
         },
       )
-    : paginateScan({ client: dynamodb }, { TableName: config.mysfitsTable });
+    : paginateScan({ client: dynamodb }, { TableName: MYSFITS_TABLE });
 
   const mysfits: Mysfit[] = [];
   for await (const page of pages) {
@@ -33,7 +33,7 @@ export async function listMysfits(filter?: MysfitFilter): Promise<Mysfit[]> {
 
 export async function getMysfit(mysfitId: string): Promise<Mysfit | undefined> {
   const { Item } = await dynamodb.send(
-    new GetCommand({ TableName: config.mysfitsTable, Key: mysfitKey(mysfitId) }),
+    new GetCommand({ TableName: MYSFITS_TABLE, Key: mysfitKey(mysfitId) }),
   );
   return Item ? toMysfit(Item as MysfitItem) : undefined;
 }
@@ -42,7 +42,7 @@ export async function getMysfit(mysfitId: string): Promise<Mysfit | undefined> {
 export async function getLikeCount(mysfitId: string): Promise<number | undefined> {
   const { Item } = await dynamodb.send(
     new GetCommand({
-      TableName: config.mysfitsTable,
+      TableName: MYSFITS_TABLE,
       Key: mysfitKey(mysfitId),
       ProjectionExpression: 'Likes',
       ConsistentRead: true,

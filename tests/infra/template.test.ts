@@ -243,14 +243,26 @@ describe('the functions', () => {
   });
 
   // Their CORS origin: see 'the CORS origin' below.
-  test.each(FUNCTIONS)('%s runs on nodejs22.x with its tables in the environment', (fn) => {
+  /** The tables each function reads, and so is given (and no other). */
+  const TABLES_READ: Record<FunctionName, Record<string, string>> = {
+    listMysfits: { MYSFITS_TABLE },
+    getMysfit: { MYSFITS_TABLE },
+    likeMysfit: { MYSFITS_TABLE, ACTIVITY_TABLE },
+    unlikeMysfit: { MYSFITS_TABLE, ACTIVITY_TABLE },
+    adoptMysfit: { MYSFITS_TABLE, ACTIVITY_TABLE },
+    getMe: { ACTIVITY_TABLE },
+    recordClicks: {},
+    enrichClicks: { MYSFITS_TABLE },
+  };
+
+  test.each(FUNCTIONS)('%s runs on nodejs22.x with exactly the tables it reads in its environment', (fn) => {
     // Arrange / Act
     const props = properties(template, `${prefix(fn)}LambdaFunction`);
     const variables = (props.Environment as { Variables: Record<string, string> }).Variables;
+    const tables = Object.fromEntries(Object.entries(variables).filter(([name]) => ['MYSFITS_TABLE', 'ACTIVITY_TABLE'].includes(name)));
     // Assert
     expect(props.Runtime).toBe('nodejs22.x');
-    expect(variables.MYSFITS_TABLE).toBe(MYSFITS_TABLE);
-    expect(variables.ACTIVITY_TABLE).toBe(ACTIVITY_TABLE);
+    expect(tables).toEqual(TABLES_READ[fn]);
   });
 
   test('each function has a role of its own, and there is no shared role', () => {
@@ -657,13 +669,19 @@ describe.each([
 ])('the CORS origin, with $given', ({ packaged, originName, origin }) => {
   const ALLOW_ORIGIN = 'method.response.header.Access-Control-Allow-Origin';
 
-  test.each(FUNCTIONS)(`%s's CORS_ORIGIN is ${originName}`, (fn) => {
+  test.each(FUNCTIONS.filter((fn) => fn !== 'enrichClicks'))(`%s's CORS_ORIGIN is ${originName}`, (fn) => {
     // Arrange
     const t = packaged().template;
     // Act
     const variables = (properties(t, `${prefix(fn)}LambdaFunction`).Environment as { Variables: Record<string, unknown> }).Variables;
     // Assert
     expect(textOf(variables.CORS_ORIGIN)).toBe(origin(t));
+  });
+
+  test('enrichClicks answers no browser: no CORS_ORIGIN, so it waits for no distribution', () => {
+    const variables = (properties(packaged().template, 'EnrichClicksLambdaFunction').Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(variables.CORS_ORIGIN).toBeUndefined();
+    expect(JSON.stringify(variables)).not.toContain('WebsiteDistribution');
   });
 
   test(`every gateway response allows ${originName}, quoted as a header value`, () => {
