@@ -108,7 +108,7 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   const readableFiles = new Map(Object.values(readable.files).flatMap((file) => [file, `file://${file}`].map((url) => [url, sourceOfLine(file)] as const)));
 
   // The SDK the bundles require (one instance, shared with the TypeScript source below).
-  const sdk = createRequire(bundle.files.getMe);
+  const sdk = createRequire(Object.values(bundle.files)[0] as string);
   const lib = sdk('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
   const { DynamoDBClient } = sdk('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
   const { mockClient } = await import('aws-sdk-client-mock');
@@ -213,7 +213,7 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     return slot.c.event ? structuredClone(slot.c.event) : undefined;
   };
   const callOf = (c: Case, flavour: Flavour) =>
-    c.bare ? () => (c.bare as () => Promise<unknown>)() : (event: unknown) => handlers[flavour][c.fn as FunctionName](event as APIGatewayProxyEvent, context);
+    c.bare ? () => (c.bare as () => Promise<unknown>)() : (event: unknown) => (handlers[flavour][c.fn as FunctionName] as Handler)(event as APIGatewayProxyEvent, context);
   const ok = (c: Case, result: unknown) => c.bare !== undefined || (result as APIGatewayProxyResult).statusCode === 200;
 
   const slots: Slot[] = cases.flatMap((c) =>

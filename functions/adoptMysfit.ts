@@ -4,7 +4,7 @@ import { httpHandler, json } from '../shared/http';
 import { currentUser } from '../shared/identity';
 import { mysfitPathSchema, parse } from '../shared/validation';
 
-export const handler = httpHandler('POST /mysfits/{mysfitId}/adopt', async (event) => {
+export const handler = httpHandler(async (event) => {
   const user = currentUser(event);
   const { mysfitId } = parse(mysfitPathSchema, event.pathParameters, 'path');
   return json(200, await adoptMysfit(user.id, mysfitId));

@@ -3,7 +3,7 @@ import { httpHandler, json } from '../shared/http';
 import { listMysfits } from '../shared/mysfits';
 import { listQuerySchema, parse } from '../shared/validation';
 
-export const handler = httpHandler('GET /mysfits', async (event) => {
+export const handler = httpHandler(async (event) => {
   const filter = parse(listQuerySchema, event.queryStringParameters, 'query string');
   return json(200, { mysfits: await listMysfits(filter) });
 });

@@ -4,7 +4,7 @@ import { currentUser } from '../shared/identity';
 import { unlikeMysfit } from '../shared/likes';
 import { mysfitPathSchema, parse } from '../shared/validation';
 
-export const handler = httpHandler('DELETE /mysfits/{mysfitId}/like', async (event) => {
+export const handler = httpHandler(async (event) => {
   const user = currentUser(event);
   const { mysfitId } = parse(mysfitPathSchema, event.pathParameters, 'path');
   return json(200, await unlikeMysfit(user.id, mysfitId));

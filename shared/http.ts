@@ -37,14 +37,17 @@ function jsonErrors(): Middleware {
   };
 }
 
-/** One structured line per request: route, status, duration and request ids. Never headers or bodies. */
-function requestLog(route: string): Middleware {
+/**
+ * One structured line per request: route, status, duration and request ids. Never headers or bodies. The route is
+ * the one API Gateway matched (`POST /mysfits/{mysfitId}/like`), from the event: no handler repeats it.
+ */
+function requestLog(): Middleware {
   // Keyed by event: serverless-offline may run several invocations of one handler at once.
   const started = new WeakMap<object, number>();
   const write = (request: Parameters<NonNullable<Middleware['after']>>[0]) => {
     const start = started.get(request.event) ?? performance.now();
     logger.info('request', {
-      route,
+      route: `${request.event.httpMethod} ${request.event.resource}`,
       status: request.response?.statusCode,
       durationMs: Math.round((performance.now() - start) * 1000) / 1000,
       requestId: request.context.awsRequestId,
@@ -66,10 +69,10 @@ export interface HttpHandlerOptions {
   jsonBody?: boolean;
 }
 
-/** Wraps a route handler in the shared stack; `route` names it in the logs, e.g. `GET /mysfits`. */
-export function httpHandler(route: string, handler: HttpHandler, options: HttpHandlerOptions = {}) {
+/** Wraps a route handler in the shared stack. */
+export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = {}) {
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(requestLog(route))
+    .use(requestLog())
     .use(httpCors({ origin: CORS_ORIGIN }))
     .use(httpHeaderNormalizer());
   if (options.jsonBody) stack.use(httpJsonBodyParser());

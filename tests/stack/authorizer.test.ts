@@ -3,6 +3,7 @@
  * handler never runs and nothing is written; a valid ID token reaches the handler with string claims.
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ROUTES } from '../../dev/functions';
 import { resolvedService, stageParams } from '../../dev/service';
 import {
   api,
@@ -57,12 +58,12 @@ const attacks: Array<{ description: string; token: () => string | undefined }> =
   { description: 'a refresh token', token: () => user.refreshToken },
 ];
 
-const protectedRoutes = [
-  { method: 'POST', path: `/mysfits/${EVANGELINE}/like`, route: 'POST /mysfits/{mysfitId}/like' },
-  { method: 'DELETE', path: `/mysfits/${EVANGELINE}/like`, route: 'DELETE /mysfits/{mysfitId}/like' },
-  { method: 'POST', path: `/mysfits/${EVANGELINE}/adopt`, route: 'POST /mysfits/{mysfitId}/adopt' },
-  { method: 'GET', path: '/me', route: 'GET /me' },
-];
+// Every route serverless.yml gives the Cognito authorizer, on a real mysfit.
+const protectedRoutes = ROUTES.filter((r) => r.authorized).map((r) => ({ method: r.method, path: r.path.replace('{mysfitId}', EVANGELINE), route: r.route }));
+
+test('the routes that need a signed-in user are the ones the attacks are tried on', () => {
+  expect(protectedRoutes.map((r) => r.route).sort()).toEqual(['DELETE /mysfits/{mysfitId}/like', 'GET /me', 'POST /mysfits/{mysfitId}/adopt', 'POST /mysfits/{mysfitId}/like']);
+});
 
 /** How many requests a handler has served: each logs one JSON line naming its route. */
 const handled = (route: string) => stack.output().split(`"route":"${route}"`).length - 1;

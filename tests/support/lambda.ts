@@ -1,14 +1,18 @@
 /** Shared fixtures: the sample events in events/ and a typed Lambda context. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, FirehoseTransformationEvent } from 'aws-lambda';
 
-/** The functions API Gateway invokes: their sample events are REST (v1) proxy events. */
-export type FunctionName = 'listMysfits' | 'getMysfit' | 'likeMysfit' | 'unlikeMysfit' | 'adoptMysfit' | 'getMe' | 'recordClicks';
-/** The functions a delivery stream invokes to transform its records: their sample events are Firehose events. */
-export type TransformationName = 'enrichClicks';
+/** A function of serverless.yml that API Gateway invokes (dev/functions.ts lists them): its sample event is a REST (v1) proxy event. */
+export type FunctionName = string;
+/** A function a delivery stream invokes to transform its records: its sample event is a Firehose event. */
+export type TransformationName = string;
 
-const readEvent = (name: string): unknown => JSON.parse(readFileSync(join(__dirname, '..', '..', 'events', `${name}.json`), 'utf8'));
+const readEvent = (name: string): unknown => {
+  const file = join(__dirname, '..', '..', 'events', `${name}.json`);
+  if (!existsSync(file)) throw new Error(`${name} has no sample event: add events/${name}.json`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+};
 
 /** A fresh copy of events/<name>.json, the event `serverless invoke local` uses. */
 export function sampleEvent(name: FunctionName): APIGatewayProxyEvent {

@@ -14,7 +14,7 @@ afterEach(() => jest.restoreAllMocks());
 describe('responses', () => {
   test('a success keeps its status, body and headers, and gets the CORS origin', async () => {
     // Arrange
-    const handler = httpHandler('GET /test', async () => ({ ...json(201, { ok: true }), headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } }));
+    const handler = httpHandler(async () => ({ ...json(201, { ok: true }), headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } }));
     // Act
     const res = await invoke(handler, eventFor('getMysfit'));
     // Assert
@@ -31,7 +31,7 @@ describe('responses', () => {
     { error: new ServiceUnavailable(), statusCode: 503 },
   ])('a thrown $error.name is a $statusCode with a JSON {message} and the CORS origin', async ({ error, statusCode }) => {
     // Arrange
-    const handler = httpHandler('GET /test', async () => {
+    const handler = httpHandler(async () => {
       throw error;
     });
     // Act
@@ -48,7 +48,7 @@ describe('responses', () => {
     ['an object that looks like a response', () => ({ statusCode: 200, body: AWS_INTERNAL_DETAIL })],
   ])('throwing %s is a generic 500 with no stack or internals, and the CORS origin', async (_description, thrown) => {
     // Arrange
-    const handler = httpHandler('GET /test', async () => {
+    const handler = httpHandler(async () => {
       throw thrown();
     });
     // Act
@@ -64,7 +64,7 @@ describe('responses', () => {
   test('the handler sees header names in lower case, whatever case the client sent', async () => {
     // Arrange
     let seen: APIGatewayProxyEvent['headers'] = {};
-    const handler = httpHandler('GET /test', async (event) => {
+    const handler = httpHandler(async (event) => {
       seen = event.headers;
       return json(200, {});
     });
@@ -97,8 +97,8 @@ async function coldStart<T>(env: Record<string, string>, load: () => Promise<T>)
 test("with no browser origin configured (CORS_ORIGIN=''), no response allows one", async () => {
   // Arrange
   const http = await coldStart({ CORS_ORIGIN: '' }, () => import('../../shared/http'));
-  const ok = http.httpHandler('GET /test', async () => http.json(200, {}));
-  const failing = http.httpHandler('GET /test', async () => {
+  const ok = http.httpHandler(async () => http.json(200, {}));
+  const failing = http.httpHandler(async () => {
     throw unexpectedError();
   });
   // Act
