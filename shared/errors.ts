@@ -50,7 +50,6 @@ const UNAVAILABLE_AWS_ERRORS = new Set([
   'ServiceUnavailable',
   // Firehose's answer when a delivery stream is throttled or briefly unavailable.
   'ServiceUnavailableException',
-  'ResourceNotFoundException',
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
@@ -72,6 +71,23 @@ export interface ErrorResponse {
   message: string;
 }
 
+/**
+ * A table, index or stream that does not exist: the function's settings name something that is not there. A bug
+ * in the deployment, not an outage: retrying will not help, so it is a 500, logged as what it is.
+ */
+export function isMisconfiguration(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResourceNotFoundException';
+}
+
+/**
+ * middy's JSON body parser answers a body that is not JSON with a 415, as it answers a wrong content type; a body
+ * that does not parse is a bad request. Told apart by what it carries (JSON.parse's failure), not by its words.
+ */
+function isMalformedJson(error: Error): boolean {
+  const cause = (error as { cause?: { package?: unknown; message?: unknown } }).cause;
+  return cause?.package === '@middy/http-json-body-parser' && typeof cause.message === 'string';
+}
+
 function isUnavailable(error: Error & { code?: unknown; $metadata?: unknown }): boolean {
   if (UNAVAILABLE_AWS_ERRORS.has(error.name)) return true;
   if (typeof error.code === 'string' && UNAVAILABLE_NETWORK_CODES.has(error.code)) return true;
@@ -86,17 +102,16 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof HttpError) {
     return { statusCode: error.statusCode, message: error.message };
   }
-  if (error instanceof Error) {
+  if (error instanceof Error && !isMisconfiguration(error)) {
     if (isUnavailable(error)) {
       return { statusCode: 503, message: new ServiceUnavailable().message };
     }
-    // middy's JSON body parser calls unparseable JSON a 415; it is a bad request.
-    if (error.message === 'Invalid or malformed JSON was provided') {
+    if (isMalformedJson(error)) {
       return { statusCode: 400, message: 'The body is not valid JSON' };
     }
-    // Errors raised by middy middlewares (http-errors style) carry a status; expose only client errors.
-    const status = (error as { statusCode?: unknown }).statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
+    // middy's convention (http-errors): an error carries its status, and `expose` says its message may be shown.
+    const { statusCode: status, expose } = error as { statusCode?: unknown; expose?: unknown };
+    if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
       return { statusCode: status, message: error.message };
     }
   }

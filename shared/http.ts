@@ -7,7 +7,7 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { toErrorResponse } from './errors';
+import { isMisconfiguration, toErrorResponse } from './errors';
 import { logger } from './logger';
 import { given } from './settings';
 
@@ -31,7 +31,11 @@ function jsonErrors(): Middleware {
   return {
     onError: async (request) => {
       const { statusCode, message } = toErrorResponse(request.error);
-      if (statusCode >= 500) logger.error('Request failed', { error: request.error ?? undefined });
+      if (isMisconfiguration(request.error)) {
+        logger.error('Misconfigured: a table, index or stream in this function\'s settings does not exist', { error: request.error ?? undefined });
+      } else if (statusCode >= 500) {
+        logger.error('Request failed', { error: request.error ?? undefined });
+      }
       request.response = json(statusCode, { message });
     },
   };

@@ -64,10 +64,12 @@ export const AWS_INTERNAL_DETAIL = 'arn:aws:dynamodb:us-east-1:123456789012:tabl
 export const UNAVAILABLE_FAILURES: Array<[string, () => Error]> = [
   ['ProvisionedThroughputExceededException', () => new ProvisionedThroughputExceededException({ message: `Throughput exceeded for ${AWS_INTERNAL_DETAIL}`, $metadata: {} })],
   ['ThrottlingException', () => new ThrottlingException({ message: `Rate exceeded for ${AWS_INTERNAL_DETAIL}`, $metadata: {} })],
-  ['ResourceNotFoundException', () => new ResourceNotFoundException({ message: `Requested resource not found: ${AWS_INTERNAL_DETAIL}`, $metadata: {} })],
   ['a network error (ECONNREFUSED)', () => Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 ${AWS_INTERNAL_DETAIL}`), { code: 'ECONNREFUSED' })],
   ['TimeoutError', () => Object.assign(new Error(`socket timed out after 3000 ms ${AWS_INTERNAL_DETAIL}`), { name: 'TimeoutError' })],
 ];
+
+/** A table or index that is not there (a wrong name in the settings): a bug, so a 500, not a 503. */
+export const MISCONFIGURED_FAILURE = () => new ResourceNotFoundException({ message: `Requested resource not found: ${AWS_INTERNAL_DETAIL}`, $metadata: {} });
 
 /** The body a 503 carries: a fixed, safe message. */
 export const UNAVAILABLE_MESSAGE = 'The service is busy or its database is unreachable; try again shortly';

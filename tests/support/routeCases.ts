@@ -12,6 +12,7 @@ import {
   IMPERSONATION,
   INTRUDER_ID,
   UNAUTHENTICATED,
+  MISCONFIGURED_FAILURE,
   UNAVAILABLE_FAILURES,
   UNAVAILABLE_MESSAGE,
   cancelled,
@@ -133,8 +134,17 @@ export function itAnswers503WhenUnavailable(route: Route, failing: Failing): voi
   });
 }
 
-/** An unexpected error (a bug, not an outage) is a generic 500 that says nothing of it. */
+/** An unexpected error (a bug, not an outage) is a generic 500 that says nothing of it; so is a missing table. */
 export function itAnswers500WithoutInternals(route: Route, failing: Failing): void {
+  test(`a table or index that does not exist${failing.on ?? ''} (ResourceNotFoundException) is a 500, not a 503`, async () => {
+    // Arrange
+    failing.arrange(MISCONFIGURED_FAILURE());
+    // Act
+    const res = await call(route);
+    // Assert
+    expectJsonError(res, 500, 'Internal server error');
+  });
+
   test(`an unexpected error${failing.on ?? ''} is a generic 500 without internals`, async () => {
     // Arrange
     failing.arrange(unexpectedError());

@@ -3,12 +3,14 @@ import {
   BadRequest,
   Conflict,
   HttpError,
+  isMisconfiguration,
   NotFound,
   ServiceUnavailable,
   Unauthorized,
   toErrorResponse,
 } from '../../shared/errors';
-import { AWS_INTERNAL_DETAIL, UNAVAILABLE_FAILURES, UNAVAILABLE_MESSAGE } from '../support/fixtures';
+import { createError } from '@middy/util';
+import { AWS_INTERNAL_DETAIL, MISCONFIGURED_FAILURE, UNAVAILABLE_FAILURES, UNAVAILABLE_MESSAGE } from '../support/fixtures';
 
 describe('our own errors keep their status and message', () => {
   test.each([
@@ -62,19 +64,35 @@ describe('the database being busy or out of reach is a 503 with a fixed message'
   });
 });
 
-describe('an error raised by a middleware keeps only a client status', () => {
-  test('a 4xx status and its message are kept', () => {
+describe('an error raised by a middleware keeps only an exposed client status (middy\'s statusCode/expose convention)', () => {
+  test('a 4xx middy error and its message are kept', () => {
     // Arrange
-    const error = Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 });
+    const error = createError(415, 'Unsupported Media Type');
     // Act
     const response = toErrorResponse(error);
     // Assert
     expect(response).toEqual({ statusCode: 415, message: 'Unsupported Media Type' });
   });
 
-  test.each([500, 502, 302, 200])('status %s becomes a generic 500', (statusCode) => {
+  test('a status without expose says nothing: a generic 500', () => {
+    const error = Object.assign(new Error(AWS_INTERNAL_DETAIL), { statusCode: 415 });
+    expect(toErrorResponse(error)).toEqual({ statusCode: 500, message: 'Internal server error' });
+  });
+
+  test('the JSON body parser\'s 415 for a body that does not parse is a 400, whatever its wording', () => {
+    const error = createError(415, 'any words', { cause: { package: '@middy/http-json-body-parser', data: '{', message: 'Unexpected end of JSON input' } });
+    expect(toErrorResponse(error)).toEqual({ statusCode: 400, message: 'The body is not valid JSON' });
+  });
+
+  test('a table or index that does not exist is a 500 (a misconfiguration, not an outage)', () => {
+    const error = MISCONFIGURED_FAILURE();
+    expect(isMisconfiguration(error)).toBe(true);
+    expect(toErrorResponse(error)).toEqual({ statusCode: 500, message: 'Internal server error' });
+  });
+
+  test.each([500, 502, 302, 200])('status %s becomes a generic 500, even exposed', (statusCode) => {
     // Arrange
-    const error = Object.assign(new Error(AWS_INTERNAL_DETAIL), { statusCode });
+    const error = Object.assign(new Error(AWS_INTERNAL_DETAIL), { statusCode, expose: true });
     // Act
     const response = toErrorResponse(error);
     // Assert

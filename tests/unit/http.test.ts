@@ -6,7 +6,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { BadRequest, Conflict, NotFound, ServiceUnavailable, Unauthorized } from '../../shared/errors';
 import { httpHandler, json } from '../../shared/http';
-import { AWS_INTERNAL_DETAIL, CORS_ORIGIN, MYSFIT_ID, USER_EMAIL, unexpectedError } from '../support/fixtures';
+import { MISCONFIGURED_FAILURE, AWS_INTERNAL_DETAIL, CORS_ORIGIN, MYSFIT_ID, USER_EMAIL, unexpectedError } from '../support/fixtures';
 import { context, eventFor, invoke, sampleEvent } from '../support/lambda';
 
 afterEach(() => jest.restoreAllMocks());
@@ -205,5 +205,21 @@ describe('the request log', () => {
     expect(JSON.parse(err[0] ?? '')).toMatchObject({ level: 'ERROR', message: 'Request failed', error: expect.objectContaining({ name: 'TypeError' }) });
     expect(err[0]).not.toContain(TOKEN);
     expect(err[0]).not.toContain(USER_EMAIL);
+  });
+
+  test('a table that does not exist is a 500, logged as the misconfiguration it is', async () => {
+    // Arrange
+    const { getMe, lib, ddb } = await loadRoutes();
+    ddb.on(lib.QueryCommand).rejects(MISCONFIGURED_FAILURE());
+    // Act
+    const { out, err } = await captureOutput(() => getMe(eventFor('getMe'), context));
+    // Assert
+    expect(JSON.parse(out[0] ?? '')).toMatchObject({ route: 'GET /me', status: 500 });
+    expect(err).toHaveLength(1);
+    expect(JSON.parse(err[0] ?? '')).toMatchObject({
+      level: 'ERROR',
+      message: "Misconfigured: a table, index or stream in this function's settings does not exist",
+      error: expect.objectContaining({ name: 'ResourceNotFoundException' }),
+    });
   });
 });

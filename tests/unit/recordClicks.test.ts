@@ -499,7 +499,6 @@ describe('when Firehose fails', () => {
 
   test.each<[string, () => Error]>([
     ['ServiceUnavailableException (the stream is throttled)', () => new ServiceUnavailableException({ message: `Slow down. ${AWS_INTERNAL_DETAIL}`, $metadata: {} })],
-    ['ResourceNotFoundException (no such stream)', () => new ResourceNotFoundException({ message: `Firehose ${AWS_INTERNAL_DETAIL} not found`, $metadata: {} })],
     ['a network error (ECONNREFUSED)', () => Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 ${AWS_INTERNAL_DETAIL}`), { code: 'ECONNREFUSED' })],
     ['TimeoutError', () => Object.assign(new Error(`socket timed out ${AWS_INTERNAL_DETAIL}`), { name: 'TimeoutError' })],
   ])('%s is a 503 with the fixed message, sent once', async (_description, failure) => {
@@ -514,6 +513,7 @@ describe('when Firehose fails', () => {
 
   test.each<[string, () => Error]>([
     ['InvalidArgumentException (a bug: a record Firehose refuses)', () => new InvalidArgumentException({ message: `Record size exceeds ${AWS_INTERNAL_DETAIL}`, $metadata: {} })],
+    ['ResourceNotFoundException (no such stream: a misconfiguration)', () => new ResourceNotFoundException({ message: `Firehose ${AWS_INTERNAL_DETAIL} not found`, $metadata: {} })],
     ['an unexpected error', unexpectedError],
   ])('%s is a generic 500 without internals', async (_description, failure) => {
     // Arrange
