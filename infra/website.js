@@ -7,37 +7,31 @@
  * Not on the local stage, where `npm start` serves the site itself.
  */
 const { execFileSync } = require('node:child_process');
-const { readdirSync, readFileSync, statSync } = require('node:fs');
+const { readdirSync, readFileSync } = require('node:fs');
 const { extname, join, relative, sep } = require('node:path');
 const { CloudFrontClient, CreateInvalidationCommand } = require('@aws-sdk/client-cloudfront');
 const { DescribeStacksCommand } = require('@aws-sdk/client-cloudformation');
 const { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } = require('@aws-sdk/client-s3');
 const CONTENT_TYPES = require('./contentTypes');
+const { siteConfig } = require('../web/siteConfig.cjs');
 
-/** @param {string} dir @returns {string[]} */
-function filesUnder(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 /**
  * What the page reads as config.json, from the stack's outputs and the user pool's password policy.
  * @param {Record<string, string>} outputs
  * @param {unknown} passwordPolicy
  */
-function siteConfig(outputs, passwordPolicy) {
+function configFromOutputs(outputs, passwordPolicy) {
   for (const name of ['ApiUrl', 'Region', 'UserPoolId', 'UserPoolClientId']) {
     if (!outputs[name]) throw new Error(`website: the stack has no ${name} output`);
   }
-  return {
+  return siteConfig({
     apiUrl: outputs.ApiUrl,
     region: outputs.Region,
     userPoolId: outputs.UserPoolId,
     userPoolClientId: outputs.UserPoolClientId,
     passwordPolicy,
-  };
+  });
 }
 
 class Website {
@@ -90,13 +84,15 @@ class Website {
     if (this.isLocal()) return;
     const dist = this.build();
     const outputs = await this.outputs();
-    const config = siteConfig(outputs, this.passwordPolicy());
+    const config = configFromOutputs(outputs, this.passwordPolicy());
     const bucket = outputs.WebsiteBucketName;
     if (!bucket || !outputs.WebsiteDistributionId) throw new Error('website: the stack has no website bucket or distribution outputs');
 
     const s3 = new S3Client(await this.clientConfig());
     // Source maps stay on the build machine: the site's source is not published.
-    const files = filesUnder(dist)
+    const files = readdirSync(dist, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
       .filter((path) => extname(path) !== '.map')
       .map((path) => ({ key: relative(dist, path).split(sep).join('/'), body: readFileSync(path) }));
     files.push({ key: 'config.json', body: Buffer.from(JSON.stringify(config, null, 2)) });
@@ -169,4 +165,4 @@ class Website {
 }
 
 module.exports = Website;
-module.exports.siteConfig = siteConfig;
+module.exports.siteConfig = configFromOutputs;

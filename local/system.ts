@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dev/dynamodbLocal';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../dev/localCredentials';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../shared/localCredentials';
 import { assertPortFree } from '../dev/ports';
 import { PORT_SETTINGS, type Ports, type StackInfo } from '../dev/stackInfo';
 import { deliveryStreamProperties, mysfitsTableName, userPoolProperties, type ResolvedService } from '../dev/service';
@@ -24,6 +24,7 @@ import { Mailbox } from './mailbox';
 import { ensureUserPool } from './userPool';
 import { startWebServer } from './webServer';
 import contentSecurityPolicy from '../web/contentSecurityPolicy.cjs';
+import { siteConfig } from '../web/siteConfig.cjs';
 
 export const STAGE = 'local';
 export type { Ports, StackInfo };
@@ -196,14 +197,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       siteDir: WEB_DIST,
       mailbox,
       contentSecurityPolicy: contentSecurityPolicy.forOrigins({ api: contentSecurityPolicy.originOf(info.apiUrl), cognito: info.cognitoEndpoint }),
-      siteConfig: {
-        apiUrl: info.apiUrl,
-        region: info.region,
-        userPoolId: info.userPoolId,
-        userPoolClientId: info.userPoolClientId,
-        cognitoEndpoint: info.cognitoEndpoint,
-        passwordPolicy: policies?.PasswordPolicy,
-      },
+      siteConfig: siteConfig({ ...info, passwordPolicy: policies?.PasswordPolicy }),
     });
     stoppers.push(() => closeServer(web));
     return {

@@ -15,7 +15,7 @@ import {
   type CreateUserPoolClientCommandInput,
   type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../dev/localCredentials';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../shared/localCredentials';
 import { userPoolClientProperties, userPoolProperties, type ResolvedService } from '../dev/service';
 
 export interface UserPoolIds {

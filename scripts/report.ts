@@ -35,13 +35,6 @@ export function parseObject(text: string): StoredClick[] {
   });
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
 /** Every click under <dir>/clicks/ (errors/ holds what the transformation refused). */
 export function readLocalClicks(dir: string): StoredClick[] {
   const root = join(dir, 'clicks');
@@ -50,7 +43,8 @@ export function readLocalClicks(dir: string): StoredClick[] {
   } catch {
     return [];
   }
-  return filesUnder(root).flatMap((file) => parseObject(readFileSync(file, 'utf8')));
+  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  return files.flatMap((entry) => parseObject(readFileSync(join(entry.parentPath, entry.name), 'utf8')));
 }
 
 export async function readBucketClicks(bucket: string, region?: string): Promise<StoredClick[]> {

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import seed from '../data/mysfits.json';
+import { LOCAL_CREDENTIALS } from '../shared/localCredentials';
 import { seedItemUpdate, type MysfitFacts } from '../shared/mysfitItem';
 
 export const SEED_MYSFITS: readonly MysfitFacts[] = seed.mysfits;
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     endpoint: values.endpoint,
     region: values.region ?? (local ? 'us-east-1' : undefined),
     ...(local && !process.env.AWS_ACCESS_KEY_ID
-      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      ? { credentials: LOCAL_CREDENTIALS }
       : {}),
   });
   const count = await seedMysfits(client, values.table);

@@ -6,19 +6,16 @@ import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
 import './zodMessages';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { BadRequest } from './errors';
 import { bearerToken, InvalidToken, verifyIdToken, type KeyLookup } from './idToken';
 import { logger } from './logger';
 import type { DailySalts } from './visitorSalts';
-import { GOOD_EVIL, LAW_CHAOS } from './mysfitItem';
+import { FILTER_NAMES, GOOD_EVIL, LAW_CHAOS } from './contract';
+import { filterValueProblem, invalid, mysfitIdSchema } from './validation';
 
 export const MAX_CLICKS_PER_BATCH = 50;
 
 const clientTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
-const mysfitId = z.pipe(
-  z.guid({ error: 'must be a UUID' }),
-  z.transform((id: string) => id.toLowerCase()),
-);
+const mysfitId = mysfitIdSchema;
 
 const clickSchema = z.discriminatedUnion(
   'action',
@@ -27,17 +24,15 @@ const clickSchema = z.discriminatedUnion(
     z
       .strictObject({
         action: z.literal('filter'),
-        filter: z.enum(['GoodEvil', 'LawChaos']),
+        filter: z.enum(FILTER_NAMES),
         value: z.enum([...new Set([...GOOD_EVIL, ...LAW_CHAOS])] as [string, ...string[]]),
         at: clientTime,
       })
       .check((ctx) => {
         // Each filter has its own values, as GET /mysfits checks them: GoodEvil=Lawful is no filter the site has.
         const click = ctx.value;
-        const allowed: readonly string[] = click.filter === 'GoodEvil' ? GOOD_EVIL : LAW_CHAOS;
-        if (!allowed.includes(click.value)) {
-          ctx.issues.push({ code: 'custom', path: ['value'], message: `must be one of ${allowed.join(', ')} for ${click.filter}`, input: click });
-        }
+        const problem = filterValueProblem(click.filter, click.value);
+        if (problem) ctx.issues.push({ code: 'custom', path: ['value'], message: problem, input: click });
       }),
   ],
   { error: 'action must be one of view, like, unlike, adopt, filter' },
@@ -55,14 +50,13 @@ export type Click = z.output<typeof clickSchema>;
 export function parseClicks(body: unknown): Click[] {
   const result = z.safeParse(clicksBodySchema, body);
   if (result.success) return result.data.clicks;
-  const problems = result.error.issues.map((issue) => {
+  throw invalid('clicks', result.error.issues, (issue) => {
     const [first, index, ...rest] = issue.path;
     if (first === 'clicks' && typeof index === 'number') {
       return `click ${index}${rest.length ? ` ${rest.join('.')}` : ''}: ${issue.message}`;
     }
     return `${issue.path.join('.') || 'body'}: ${issue.message}`;
   });
-  throw new BadRequest(`Invalid clicks: ${problems.join('; ')}`);
 }
 
 export interface Clicker {

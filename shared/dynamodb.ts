@@ -1,6 +1,7 @@
 /** The DynamoDB document client, created once per container and reused by every invocation. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS } from './localCredentials';
 
 // Short timeouts (DynamoDB answers in milliseconds): a database that does not answer becomes a 503 within about
 // 3.5 s per call (2 attempts of at most 1.5 s, plus backoff), well inside the 10 s Lambda timeout even for the two
@@ -11,7 +12,7 @@ export const endpoint = process.env.DYNAMODB_ENDPOINT || undefined;
 const client = new DynamoDBClient({
   endpoint,
   // DynamoDB Local (run with -sharedDb) accepts any credentials; local runners give handlers none.
-  ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  ...(endpoint ? { credentials: LOCAL_CREDENTIALS } : {}),
   maxAttempts: 2,
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_500 },
 });

@@ -7,6 +7,7 @@
 import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult, FirehoseTransformationResultRecord } from 'aws-lambda';
 import { MYSFITS_TABLE } from './mysfitsTable';
+import { backOff } from './backoff';
 import { dynamodb } from './dynamodb';
 import { mysfitKey } from './mysfitItem';
 
@@ -56,7 +57,7 @@ async function readMysfits(ids: string[]): Promise<Map<string, MysfitAttributes>
       }
       keys = UnprocessedKeys?.[MYSFITS_TABLE]?.Keys;
       if (keys && keys.length > 0 && round >= MAX_ROUNDS) throw new Error(`${keys.length} mysfits could not be read (throttled)`);
-      if (keys && keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+      if (keys && keys.length > 0) await backOff(round, { baseMs: 20 });
     }
   }
   return found;

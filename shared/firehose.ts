@@ -1,18 +1,19 @@
 /** Puts records into the clicks delivery stream, resending the ones Firehose reports as failed. */
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { backOff } from './backoff';
 import { clicksConfig } from './clicksConfig';
 import { ServiceUnavailable } from './errors';
+import { LOCAL_CREDENTIALS } from './localCredentials';
 
 const firehose = new FirehoseClient({
   endpoint: clicksConfig.firehoseEndpoint,
   // The local stand-in accepts any credentials; local runners give handlers none.
-  ...(clicksConfig.firehoseEndpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  ...(clicksConfig.firehoseEndpoint ? { credentials: LOCAL_CREDENTIALS } : {}),
   maxAttempts: 2,
   requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
 });
 
 const MAX_ATTEMPTS = 3;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends every record (newline-terminated JSON) in one PutRecordBatch, then only the failed ones, a few times. */
 export async function putRecords(records: object[]): Promise<void> {
@@ -24,6 +25,6 @@ export async function putRecords(records: object[]): Promise<void> {
     if (FailedPutCount === 0) return;
     pending = pending.filter((_, index) => RequestResponses[index]?.ErrorCode !== undefined);
     if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailable(`${pending.length} clicks could not be recorded; try again`);
-    await sleep(50 * 2 ** attempt);
+    await backOff(attempt, { baseMs: 50 });
   }
 }

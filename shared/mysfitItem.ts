@@ -3,28 +3,8 @@
  * in JSON), so the legacy service and the workshop's front end keep working. Pure: no client, no settings.
  */
 
-export const GOOD_EVIL = ['Good', 'Neutral', 'Evil'] as const;
-export const LAW_CHAOS = ['Lawful', 'Neutral', 'Chaotic'] as const;
-
-/** The two alignment filters of the list route, each served by its own index. */
-export type MysfitFilter =
-  | { filter: 'GoodEvil'; value: (typeof GOOD_EVIL)[number] }
-  | { filter: 'LawChaos'; value: (typeof LAW_CHAOS)[number] };
-
-/** A mysfit as the API shows it (the workshop's field names). */
-export interface Mysfit {
-  mysfitId: string;
-  name: string;
-  species: string;
-  age: number;
-  description: string;
-  goodevil: string;
-  lawchaos: string;
-  thumbImageUri: string;
-  profileImageUri: string;
-  likes: number;
-  adopted: boolean;
-}
+export { FILTER_VALUES, GOOD_EVIL, LAW_CHAOS, type Mysfit, type MysfitFilter } from './contract';
+import type { Mysfit } from './contract';
 
 /** A mysfit as the table stores it. */
 export interface MysfitItem {

@@ -1,4 +1,5 @@
 /** Runs a DynamoDB transaction, retrying the conflicts DynamoDB reports when transactions touch one item at once. */
+import { backOff } from './backoff';
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -19,8 +20,6 @@ export interface CancellationReason {
 }
 
 export type TransactionResult = { committed: true } | { committed: false; reasons: CancellationReason[] };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function reasonsOf(error: TransactionCanceledException): CancellationReason[] {
   return (error.CancellationReasons ?? []).map((reason) => ({
@@ -46,7 +45,7 @@ export async function transactWrite(input: TransactWriteCommandInput): Promise<T
       const conflicted = reasons.some((r) => r.code === 'TransactionConflict');
       if (!conflicted) return { committed: false, reasons };
       if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailable('Too many concurrent updates; try again');
-      await sleep(Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt));
+      await backOff(attempt, { baseMs: BASE_DELAY_MS, capMs: MAX_DELAY_MS, jitter: true });
     }
   }
 }

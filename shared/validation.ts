@@ -2,31 +2,46 @@
 import * as z from 'zod/mini';
 import './zodMessages';
 import { BadRequest } from './errors';
-import { GOOD_EVIL, LAW_CHAOS, type MysfitFilter } from './mysfitItem';
+import { FILTER_NAMES, FILTER_VALUES, type FilterName, type MysfitFilter } from './contract';
 
-export const mysfitPathSchema = z.object({
-  // Ids are stored in lower case; an upper-case spelling of one is the same id.
-  mysfitId: z.pipe(
-    z.guid({ error: 'must be a UUID' }),
-    z.transform((id: string) => id.toLowerCase()),
-  ),
-});
+/** A mysfit's id: a UUID, stored in lower case (an upper-case spelling of one is the same id). */
+export const mysfitIdSchema = z.pipe(
+  z.guid({ error: 'must be a UUID' }),
+  z.transform((id: string) => id.toLowerCase()),
+);
 
-const FILTERS = ['GoodEvil', 'LawChaos'] as const;
+export const mysfitPathSchema = z.object({ mysfitId: mysfitIdSchema });
+
+/** The issue to report when `value` is not one the filter allows (or undefined when it is). */
+export function filterValueProblem(filter: FilterName, value: string | undefined): string | undefined {
+  const allowed: readonly string[] = FILTER_VALUES[filter];
+  return value !== undefined && allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')} for ${filter}`;
+}
+
+/**
+ * The one way a request's zod issues become a 400: "Invalid <what>: <issue>; <issue>", each issue described by
+ * `describe` (by default: the field's path, then what is wrong with it).
+ */
+export function invalid(what: string, issues: readonly z.core.$ZodIssue[], describe = (issue: z.core.$ZodIssue) => {
+  const field = issue.path.join('.');
+  return field ? `${field} ${issue.message}` : issue.message;
+}): BadRequest {
+  return new BadRequest(`Invalid ${what}: ${issues.map(describe).join('; ')}`);
+}
 
 export const listQuerySchema = z.pipe(
   z.object({
-    filter: z.optional(z.enum(FILTERS, { error: `must be one of ${FILTERS.join(', ')}` })),
+    filter: z.optional(z.enum(FILTER_NAMES, { error: `must be one of ${FILTER_NAMES.join(', ')}` })),
     value: z.optional(z.string()),
   }),
-  z.transform((query: { filter?: (typeof FILTERS)[number]; value?: string }, ctx): MysfitFilter | undefined => {
+  z.transform((query: { filter?: FilterName; value?: string }, ctx): MysfitFilter | undefined => {
     if (query.filter === undefined) {
       if (query.value !== undefined) ctx.issues.push({ code: 'custom', path: ['filter'], message: 'is required with value', input: query });
       return undefined;
     }
-    const allowed: readonly string[] = query.filter === 'GoodEvil' ? GOOD_EVIL : LAW_CHAOS;
-    if (query.value === undefined || !allowed.includes(query.value)) {
-      ctx.issues.push({ code: 'custom', path: ['value'], message: `must be one of ${allowed.join(', ')} for ${query.filter}`, input: query });
+    const problem = filterValueProblem(query.filter, query.value);
+    if (problem) {
+      ctx.issues.push({ code: 'custom', path: ['value'], message: problem, input: query });
       return z.NEVER;
     }
     return { filter: query.filter, value: query.value } as MysfitFilter;
@@ -37,9 +52,5 @@ export const listQuerySchema = z.pipe(
 export function parse<T extends z.ZodMiniType>(schema: T, input: unknown, what: string): z.output<T> {
   const result = z.safeParse(schema, input ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const field = issue.path.join('.');
-    return field ? `${field} ${issue.message}` : issue.message;
-  });
-  throw new BadRequest(`Invalid ${what}: ${problems.join('; ')}`);
+  throw invalid(what, result.error.issues);
 }

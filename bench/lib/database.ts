@@ -1,4 +1,5 @@
 /** A DynamoDB Local of the benchmark's own: in memory on a free port, with the tables of serverless.yml, seeded. */
+import { LOCAL_CREDENTIALS } from '../../shared/localCredentials';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../../dev/dynamodbLocal';
 import { createTables, localTables } from '../../dev/tables';
@@ -15,7 +16,7 @@ export interface BenchDatabase {
 
 export async function startBenchDatabase(): Promise<BenchDatabase> {
   const db = await startDynamoDbLocal();
-  const client = new DynamoDBClient({ endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({ endpoint: db.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   try {
     await createTables(client, await localTables(BENCH_TABLES));
     await seedMysfits(client, BENCH_TABLES.mysfitsTableName);

@@ -2,6 +2,7 @@
  * The Cognito authorizer is enforced locally: every kind of bad token gets a JSON 401 with CORS headers, the
  * handler never runs and nothing is written; a valid ID token reaches the handler with string claims.
  */
+import { LOCAL_CREDENTIALS } from '../../shared/localCredentials';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ROUTES } from '../../dev/functions';
 import { resolvedService, stageParams } from '../../dev/service';
@@ -81,7 +82,7 @@ async function settledCount(route: string): Promise<number> {
 }
 
 async function tables(): Promise<unknown> {
-  const client = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const client = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   const params = stageParams(await resolvedService('local'), 'local');
   const [mysfits, activity] = await Promise.all(
     [String(params.mysfitsTableName), String(params.activityTableName)].map((TableName) => client.send(new ScanCommand({ TableName, ConsistentRead: true }))),

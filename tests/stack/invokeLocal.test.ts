@@ -50,8 +50,7 @@ const processesMentioning = (text: string) =>
     .split('\n')
     .filter((line) => line.includes(text) && !line.startsWith('ps '));
 
-const filesUnder = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)) : [];
+const filesUnder = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : []);
 
 /** What each function answered with no system running, to compare with its answer beside a running one. */
 const withoutSystem: Record<string, unknown> = {};

@@ -16,7 +16,7 @@ import {
 import type { ChildProcess } from 'node:child_process';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { freePorts, launch, type Command, type Ports, type StackInfo } from '../../dev/launcher';
-import { LOCAL_CREDENTIALS } from '../../dev/localCredentials';
+import { LOCAL_CREDENTIALS } from '../../shared/localCredentials';
 
 export { freePorts };
 export const EVANGELINE = '4e53920c-505a-4a90-a694-b9300791f0ae';

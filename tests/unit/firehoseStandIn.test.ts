@@ -10,6 +10,7 @@ import { FirehoseClient, PutRecordBatchCommand, PutRecordCommand, ResourceNotFou
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { startFirehoseStandIn, type FirehoseStandIn } from '../../local/firehose';
 import { freePort } from '../../dev/ports';
+import { LOCAL_CREDENTIALS } from '../../shared/localCredentials';
 
 const STREAM = 'mysfits-local-clicks';
 const REGION = 'us-east-1';
@@ -85,7 +86,7 @@ function callFirehose(endpoint: string, operation: string, body: unknown) {
 }
 
 const sdkClient = (endpoint: string) =>
-  new FirehoseClient({ endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  new FirehoseClient({ endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
 
 // ------------------------------------------------------------------ the API
 

@@ -2,10 +2,10 @@
  * The Mysfits API from the page. Calls that need a user carry the ID token; on a 401 the session is refreshed and
  * the call retried once; a second 401 means the person must log in again.
  */
-import type { Mysfit } from '../../shared/mysfitItem';
+import type { Adoption, FilterName, LikeState, Me, Mysfit, MysfitList } from '../../shared/contract';
 
-// The API's own type: the page shows what the API sends, field for field.
-export type { Mysfit };
+// The API's own types (shared/contract.ts): the page reads what the API sends, field for field.
+export type { LikeState, Me, Mysfit };
 
 /** What the API client needs of the session (the Auth class provides it). */
 export interface Session {
@@ -14,20 +14,7 @@ export interface Session {
   logOut(): Promise<void>;
 }
 
-export interface Me {
-  userId: string;
-  email: string | null;
-  liked: string[];
-  adopted: string[];
-}
-
-export interface LikeState {
-  mysfitId: string;
-  likes: number;
-  liked: boolean;
-}
-
-export type Filter = { filter: 'GoodEvil' | 'LawChaos'; value: string } | undefined;
+export type Filter = { filter: FilterName; value: string } | undefined;
 
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) {
@@ -88,7 +75,7 @@ export class Api {
 
   listMysfits(filter?: Filter, signal?: AbortSignal): Promise<Mysfit[]> {
     const query = filter ? `?filter=${encodeURIComponent(filter.filter)}&value=${encodeURIComponent(filter.value)}` : '';
-    return this.call<{ mysfits: Mysfit[] }>('GET', `/mysfits${query}`, false, signal).then((body) => body.mysfits);
+    return this.call<MysfitList>('GET', `/mysfits${query}`, false, signal).then((body) => body.mysfits);
   }
 
   getMysfit(mysfitId: string, signal?: AbortSignal): Promise<Mysfit> {
@@ -103,7 +90,7 @@ export class Api {
     return this.call('DELETE', `/mysfits/${encodeURIComponent(mysfitId)}/like`, true);
   }
 
-  adopt(mysfitId: string): Promise<{ mysfitId: string; adopted: true; adoptedByYou: true }> {
+  adopt(mysfitId: string): Promise<Adoption> {
     return this.call('POST', `/mysfits/${encodeURIComponent(mysfitId)}/adopt`, true);
   }
 

@@ -3,15 +3,17 @@
  * seconds, when the batch is full, and when the page is hidden or closed. Never in the way: nothing waits for it,
  * and a failure only drops the batch.
  */
-export type Click =
-  | { action: 'view' | 'like' | 'unlike' | 'adopt'; mysfitId: string }
-  | { action: 'filter'; filter: 'GoodEvil' | 'LawChaos'; value: string };
+import type { ClickBatch, ClickInput } from '../../shared/contract';
+
+type WithoutTime<T> = T extends unknown ? Omit<T, 'at'> : never;
+/** A click as a view reports it; the time is added when it is noted (shared/contract.ts has what the API takes). */
+export type Click = WithoutTime<ClickInput>;
 
 const MAX_BATCH = 20;
 const FLUSH_EVERY_MS = 5_000;
 
 export class ClickTracker {
-  private queue: Array<Click & { at: string }> = [];
+  private queue: ClickInput[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -26,7 +28,7 @@ export class ClickTracker {
   }
 
   track(click: Click): void {
-    this.queue.push({ ...click, at: new Date().toISOString() });
+    this.queue.push({ ...click, at: new Date().toISOString() } as ClickInput);
     if (this.queue.length >= MAX_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
@@ -43,7 +45,7 @@ export class ClickTracker {
         method: 'POST',
         keepalive: true,
         headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: token } : {}) },
-        body: JSON.stringify({ clicks }),
+        body: JSON.stringify({ clicks } satisfies ClickBatch),
       });
     } catch {
       // Analytics must never disturb the page: a lost batch is acceptable.

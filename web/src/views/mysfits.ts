@@ -1,13 +1,15 @@
 /** The home page: every mysfit in a grid, with the workshop's alignment filters. */
+import { FILTER_VALUES, type FilterName } from '../../../shared/contract';
 import type { Filter, Mysfit } from '../api';
 import { currentRoute, navigate, type App } from '../app';
 import { h, messageBox, picture } from '../dom';
 import type { Visit } from '../navigation';
 import { likeButton } from './likeButton';
 
-const FILTERS: Array<{ group: string; filter: 'GoodEvil' | 'LawChaos'; values: string[] }> = [
-  { group: 'Good / Evil', filter: 'GoodEvil', values: ['Good', 'Neutral', 'Evil'] },
-  { group: 'Lawful / Chaotic', filter: 'LawChaos', values: ['Lawful', 'Neutral', 'Chaotic'] },
+// The API's filters and values (shared/contract.ts), with the words the page shows for each.
+const FILTERS: Array<{ group: string; filter: FilterName; values: readonly string[] }> = [
+  { group: 'Good / Evil', filter: 'GoodEvil', values: FILTER_VALUES.GoodEvil },
+  { group: 'Lawful / Chaotic', filter: 'LawChaos', values: FILTER_VALUES.LawChaos },
 ];
 
 function filterFromQuery(query: URLSearchParams): Filter {
