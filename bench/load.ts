@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { api, cognitoClient, EVANGELINE, newUser, PASSWORD, signInWithSrp } from '../tests/support/localStack';
+import { api, cognitoClient, EVANGELINE, newUser, PASSWORD, signInWithSrp } from '../dev/localSystemClient';
 import { startLocalStackRetrying } from './lib/localStack';
 import { progress, type PartOutput } from './lib/part';
 import { median, num, ratio } from './lib/stats';

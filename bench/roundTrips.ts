@@ -39,8 +39,8 @@ export async function run(): Promise<PartOutput> {
   try {
     // The functions talk to the proxy; settings before any function module loads. Logging off: not measured here.
     Object.assign(process.env, { ...database.functionEnv, DYNAMODB_ENDPOINT: proxy.endpoint, POWERTOOLS_LOG_LEVEL: 'SILENT' });
-    const { context, eventFor, sampleEvent } = await import('../tests/support/lambda');
-    const { SEED_MYSFITS } = await import('../scripts/seed');
+    const { context, eventFor, sampleEvent } = await import('../dev/sampleEvents');
+    const { SEED_MYSFITS } = await import('../dev/seed');
     const listMysfits = (await import('../functions/listMysfits')).handler as Handler;
     const getMysfit = (await import('../functions/getMysfit')).handler as Handler;
     const likeMysfit = (await import('../functions/likeMysfit')).handler as Handler;

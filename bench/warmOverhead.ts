@@ -112,8 +112,8 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   const lib = sdk('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
   const { DynamoDBClient } = sdk('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
   const { mockClient } = await import('aws-sdk-client-mock');
-  const { context, eventFor, sampleEvent } = await import('../tests/support/lambda');
-  const { SEED_MYSFITS } = await import('../scripts/seed');
+  const { context, eventFor, sampleEvent } = await import('../dev/sampleEvents');
+  const { SEED_MYSFITS } = await import('../dev/seed');
   const { toMysfit } = await import('../shared/mysfitItem');
   const source: Handlers = {
     listMysfits: (await import('../functions/listMysfits')).handler as Handler,

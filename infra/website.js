@@ -12,7 +12,7 @@ const { extname, join, relative, sep } = require('node:path');
 const { CloudFrontClient, CreateInvalidationCommand } = require('@aws-sdk/client-cloudfront');
 const { DescribeStacksCommand } = require('@aws-sdk/client-cloudformation');
 const { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } = require('@aws-sdk/client-s3');
-const CONTENT_TYPES = require('./contentTypes');
+const CONTENT_TYPES = require('../web/contentTypes.cjs');
 const { siteConfig } = require('../web/siteConfig.cjs');
 
 

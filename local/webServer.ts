@@ -5,7 +5,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import CONTENT_TYPES from '../infra/contentTypes';
+import CONTENT_TYPES from '../web/contentTypes.cjs';
 import { mailboxPage, type Mailbox } from './mailbox';
 
 const JSON_TYPE = 'application/json';

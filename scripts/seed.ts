@@ -7,18 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import seed from '../data/mysfits.json';
+import { seedMysfits } from '../dev/seed';
 import { LOCAL_CREDENTIALS } from '../shared/localCredentials';
-import { seedItemUpdate, type MysfitFacts } from '../shared/mysfitItem';
-
-export const SEED_MYSFITS: readonly MysfitFacts[] = seed.mysfits;
-
-export async function seedMysfits(client: DynamoDBClient, tableName: string): Promise<number> {
-  const documents = DynamoDBDocumentClient.from(client);
-  await Promise.all(SEED_MYSFITS.map((facts) => documents.send(new UpdateCommand(seedItemUpdate(tableName, facts)))));
-  return SEED_MYSFITS.length;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -41,9 +31,7 @@ async function main(): Promise<void> {
   console.log(`Seeded ${count} mysfits into ${values.table}${local ? ` at ${values.endpoint}` : ''}`);
 }
 
-if (require.main === module) {
-  main().catch((error: Error) => {
-    console.error(`Seeding failed: ${error.name}: ${error.message}`);
-    process.exit(1);
-  });
-}
+main().catch((error: Error) => {
+  console.error(`Seeding failed: ${error.name}: ${error.message}`);
+  process.exit(1);
+});

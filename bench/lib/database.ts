@@ -3,7 +3,7 @@ import { LOCAL_CREDENTIALS } from '../../shared/localCredentials';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../../dev/dynamodbLocal';
 import { createTables, localTables } from '../../dev/tables';
-import { seedMysfits } from '../../scripts/seed';
+import { seedMysfits } from '../../dev/seed';
 
 export const BENCH_TABLES = { mysfitsTableName: 'bench-mysfits', activityTableName: 'bench-user-activity' };
 

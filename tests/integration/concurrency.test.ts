@@ -3,7 +3,7 @@ import { handler as adoptMysfit } from '../../functions/adoptMysfit';
 import { handler as getMysfit } from '../../functions/getMysfit';
 import { handler as likeMysfit } from '../../functions/likeMysfit';
 import { handler as unlikeMysfit } from '../../functions/unlikeMysfit';
-import { eventFor, invoke } from '../support/lambda';
+import { eventFor, invoke } from '../../dev/sampleEvents';
 import { createSeededTables, scanAll, tables } from './database';
 
 const GARY = '3f0f196c-4a7b-43af-9e29-6522a715342d';

@@ -2,7 +2,7 @@
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { createTables, localTables } from '../../dev/tables';
-import { seedMysfits } from '../../scripts/seed';
+import { seedMysfits } from '../../dev/seed';
 
 export const tables = {
   mysfits: process.env.MYSFITS_TABLE as string,

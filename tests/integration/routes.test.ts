@@ -5,8 +5,8 @@ import { handler as getMysfit } from '../../functions/getMysfit';
 import { handler as likeMysfit } from '../../functions/likeMysfit';
 import { handler as listMysfits } from '../../functions/listMysfits';
 import { handler as unlikeMysfit } from '../../functions/unlikeMysfit';
-import { seedMysfits, SEED_MYSFITS } from '../../scripts/seed';
-import { eventFor, invoke } from '../support/lambda';
+import { seedMysfits, SEED_MYSFITS } from '../../dev/seed';
+import { eventFor, invoke } from '../../dev/sampleEvents';
 import { client, createSeededTables, scanAll, snapshot, tables } from './database';
 
 const EVANGELINE = '4e53920c-505a-4a90-a694-b9300791f0ae';

@@ -4,6 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../dev/paths';
 import { readLocalClicks, type StoredClick } from '../../scripts/report';
 import { EVANGELINE, newUser, startTestStack, type TestStack } from '../support/localStack';
 
@@ -89,7 +90,7 @@ test('a visitor gets a pseudonym, never the id the body claims; unknown mysfits 
 test('npm run report prints what people did', async () => {
   await storedClicksWhen((clicks) => clicks.some((c) => c.mysfitId === GARY));
   const output = execFileSync(process.execPath, [join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/report.ts', '--dir', bucket()], {
-    cwd: join(__dirname, '..', '..'),
+    cwd: PROJECT_ROOT,
     encoding: 'utf8',
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });

@@ -7,7 +7,7 @@ import {
   type CancellationReason,
 } from '@aws-sdk/client-dynamodb';
 import type { MysfitItem } from '../../shared/mysfitItem';
-import type { EventChanges } from './lambda';
+import type { EventChanges } from '../../dev/sampleEvents';
 
 /** The settings tests/unit/env.ts gives every function. */
 export { ACTIVITY_TABLE, CORS_ORIGIN, MYSFITS_TABLE } from './settings';

@@ -19,7 +19,7 @@ import {
   everythingSent,
   unexpectedError,
 } from './fixtures';
-import { eventFor, invoke, type EventChanges, type FunctionName, type Handler } from './lambda';
+import { eventFor, invoke, type EventChanges, type FunctionName, type Handler } from '../../dev/sampleEvents';
 
 /**
  * A mocked DynamoDBDocumentClient for one test file, reset before each test. With `instantRetries`, Math.random is 0

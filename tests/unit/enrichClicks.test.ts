@@ -3,21 +3,19 @@
  * read per invocation (cached across invocations); an unknown id or a record that is not a click is ProcessingFailed
  * on its own; the output is newline-delimited JSON.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { BatchGetCommand, DynamoDBDocumentClient, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult, FirehoseTransformationResultRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/enrichClicks';
 import { clearMysfitCache } from '../../shared/enrichment';
-import type { MysfitFacts } from '../../shared/mysfitItem';
+import { SEED_MYSFITS } from '../../dev/seed';
 import { AWS_INTERNAL_DETAIL, MYSFITS_TABLE, MYSFIT_ID, USER_ID, UNAVAILABLE_FAILURES } from '../support/fixtures';
-import { context, transformationEvent } from '../support/lambda';
+import { context, transformationEvent } from '../../dev/sampleEvents';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
 /** The twelve mysfits of the seed data, as the mysfits table holds them. */
-const MYSFITS = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'data', 'mysfits.json'), 'utf8')) as { mysfits: MysfitFacts[] }).mysfits;
+const MYSFITS = SEED_MYSFITS;
 const TABLE = new Map(
   MYSFITS.map((m) => [m.mysfitId, { MysfitId: m.mysfitId, Name: m.name, Species: m.species, GoodEvil: m.goodevil, LawChaos: m.lawchaos }]),
 );

@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { BadRequest, Conflict, NotFound, ServiceUnavailable, Unauthorized } from '../../shared/errors';
 import { httpHandler, json } from '../../shared/http';
 import { MISCONFIGURED_FAILURE, AWS_INTERNAL_DETAIL, CORS_ORIGIN, MYSFIT_ID, USER_EMAIL, unexpectedError } from '../support/fixtures';
-import { context, eventFor, invoke, sampleEvent } from '../support/lambda';
+import { context, eventFor, invoke, sampleEvent } from '../../dev/sampleEvents';
 
 afterEach(() => jest.restoreAllMocks());
 

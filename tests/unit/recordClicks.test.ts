@@ -16,7 +16,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/recordClicks';
 import { AWS_INTERNAL_DETAIL, INTRUDER_ID, MYSFIT_ID, UNAVAILABLE_MESSAGE, USER_ID, everythingSent, unexpectedError } from '../support/fixtures';
-import { eventFor, invoke, sampleEvent, type EventChanges } from '../support/lambda';
+import { eventFor, invoke, sampleEvent, type EventChanges } from '../../dev/sampleEvents';
 import { expectJsonError } from '../support/routeCases';
 import { serveSalts, type SaltItems } from '../support/saltTable';
 import { CLICKS_STREAM, COGNITO_CLIENT_ID, COGNITO_ISSUER } from '../support/settings';

@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SEED_MYSFITS, seedMysfits } from '../../scripts/seed';
+import { SEED_MYSFITS, seedMysfits } from '../../dev/seed';
 import { GOOD_EVIL, LAW_CHAOS, type MysfitFacts, type MysfitItem } from '../../shared/mysfitItem';
 import { mysfitPathSchema } from '../../shared/validation';
 import { mysfitItem } from '../support/fixtures';

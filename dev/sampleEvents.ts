@@ -1,6 +1,7 @@
-/** Shared fixtures: the sample events in events/ and a typed Lambda context. */
+/** The sample events in events/ (what `serverless invoke local` uses), changed as a test or benchmark needs, and a typed Lambda context. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PROJECT_ROOT } from './paths';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, FirehoseTransformationEvent } from 'aws-lambda';
 
 /** A function of serverless.yml that API Gateway invokes (dev/functions.ts lists them): its sample event is a REST (v1) proxy event. */
@@ -9,7 +10,7 @@ export type FunctionName = string;
 export type TransformationName = string;
 
 const readEvent = (name: string): unknown => {
-  const file = join(__dirname, '..', '..', 'events', `${name}.json`);
+  const file = join(PROJECT_ROOT, 'events', `${name}.json`);
   if (!existsSync(file)) throw new Error(`${name} has no sample event: add events/${name}.json`);
   return JSON.parse(readFileSync(file, 'utf8'));
 };
