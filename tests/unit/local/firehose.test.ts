@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { FirehoseClient, PutRecordBatchCommand, PutRecordCommand, ResourceNotFoundException } from '@aws-sdk/client-firehose';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import { startFirehoseStandIn, type FirehoseStandIn } from '../../local/firehose';
-import { freePort } from '../../dev/ports';
-import { LOCAL_CREDENTIALS } from '../../shared/localCredentials';
+import { startFirehoseStandIn, type FirehoseStandIn } from '../../../local/firehose';
+import { freePort } from '../../../dev/ports';
+import { LOCAL_CREDENTIALS } from '../../../shared/localCredentials';
 
 const STREAM = 'mysfits-local-clicks';
 const REGION = 'us-east-1';

@@ -10,8 +10,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import Website from '../../infra/website';
-import { PROJECT_ROOT } from '../../dev/paths';
+import Website from '../../../infra/website';
+import { PROJECT_ROOT } from '../../../dev/paths';
 
 // The real build, watched: the local stage must not even build.
 jest.mock('node:child_process', () => {
