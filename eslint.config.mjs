@@ -16,11 +16,20 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/ban-ts-comment': ['error', { 'ts-ignore': true, 'ts-nocheck': true, 'ts-expect-error': 'allow-with-description' }],
+      '@typescript-eslint/ban-ts-comment': [
+        'error',
+        { 'ts-ignore': true, 'ts-nocheck': true, 'ts-expect-error': 'allow-with-description' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-properties': ['error', ...focusedOrSkipped],
-      'no-restricted-globals': ['error', { name: 'fdescribe', message: 'Focused tests are not allowed.' }, { name: 'fit', message: 'Focused tests are not allowed.' }, { name: 'xit', message: 'Skipped tests are not allowed.' }, { name: 'xdescribe', message: 'Skipped tests are not allowed.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fdescribe', message: 'Focused tests are not allowed.' },
+        { name: 'fit', message: 'Focused tests are not allowed.' },
+        { name: 'xit', message: 'Skipped tests are not allowed.' },
+        { name: 'xdescribe', message: 'Skipped tests are not allowed.' },
+      ],
     },
   },
   {
@@ -28,8 +37,15 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'commonjs',
       globals: {
-        require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly', console: 'readonly',
-        Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', URL: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        fetch: 'readonly',
+        AbortSignal: 'readonly',
+        URL: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

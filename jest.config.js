@@ -4,7 +4,10 @@
  * (the website in headless Chromium against the local stack). middy 6 ships ES modules only, so ts-jest also compiles it to CommonJS.
  */
 const transform = {
-  '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true }, diagnostics: false }],
+  '^.+\\.[tj]s$': [
+    'ts-jest',
+    { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true }, diagnostics: false },
+  ],
 };
 const common = {
   testEnvironment: 'node',

@@ -176,7 +176,8 @@ export async function run(): Promise<PartOutput> {
     for (const variant of VARIANTS) {
       const runs = samples.get(`${fn}/${variant}`) ?? [];
       const statusCodes = [...new Set(runs.map((r) => r.statusCode))];
-      if (statusCodes.some((code) => code !== 200)) failures.push(`cold start: ${fn} (${variant}) answered ${statusCodes.join(', ')}, not 200`);
+      if (statusCodes.some((code) => code !== 200))
+        failures.push(`cold start: ${fn} (${variant}) answered ${statusCodes.join(', ')}, not 200`);
       timings.push({
         fn,
         variant,
@@ -196,11 +197,29 @@ export async function run(): Promise<PartOutput> {
 
   const sizeTable = {
     title: 'Cold start: bundle sizes (esbuild as serverless.yml builds them; bytes of the .js, gzip at the default level)',
-    columns: ['function', 'SDK bundled: bytes', 'gzip', 'of which SDK', 'largest other package', 'SDK left to the runtime: bytes', 'gzip', 'gzip bundled ÷ runtime'],
+    columns: [
+      'function',
+      'SDK bundled: bytes',
+      'gzip',
+      'of which SDK',
+      'largest other package',
+      'SDK left to the runtime: bytes',
+      'gzip',
+      'gzip bundled ÷ runtime',
+    ],
     rows: FUNCTIONS.map((fn) => {
       const b = bundle(fn, 'bundled');
       const e = bundle(fn, 'external');
-      return [fn, num(b.bytes), num(b.gzipBytes), `${num(b.sdkShare * 100)} %`, largestOther(b), num(e.bytes), num(e.gzipBytes), ratio(b.gzipBytes, e.gzipBytes, 1)];
+      return [
+        fn,
+        num(b.bytes),
+        num(b.gzipBytes),
+        `${num(b.sdkShare * 100)} %`,
+        largestOther(b),
+        num(e.bytes),
+        num(e.gzipBytes),
+        ratio(b.gzipBytes, e.gzipBytes, 1),
+      ];
     }),
     notes: [
       'Shares are of the bundled .js, per package, from esbuild\'s metafile ("SDK": @aws-sdk, @smithy, @aws-crypto). Source maps are written too (not counted).',
@@ -211,13 +230,19 @@ export async function run(): Promise<PartOutput> {
     columns: ['function', 'AWS SDK', 'require', 'first invoke', 'in-process', 'process wall', 'wall ÷ node -e 0'],
     rows: [
       ...timings.map((t) => [
-        t.fn, VARIANT_LABEL[t.variant], p50p90(t.requireMs), p50p90(t.firstInvokeMs), p50p90(t.inProcessMs), p50p90(t.wallMs), ratio(t.wallMs.median, bare.median),
+        t.fn,
+        VARIANT_LABEL[t.variant],
+        p50p90(t.requireMs),
+        p50p90(t.firstInvokeMs),
+        p50p90(t.inProcessMs),
+        p50p90(t.wallMs),
+        ratio(t.wallMs.median, bare.median),
       ]),
       ['node -e 0', '-', '-', '-', '-', p50p90(bare), '1.00×'],
     ],
     notes: [
       '"in-process" = require + first invoke, timed inside the child; "process wall" = spawn to exit, timed by the parent (node start-up included).',
-      'The first invoke includes the DynamoDB client\'s first connection and request to DynamoDB Local (same machine) and one Powertools log line.',
+      "The first invoke includes the DynamoDB client's first connection and request to DynamoDB Local (same machine) and one Powertools log line.",
     ],
   };
   const ratioTable = {
@@ -229,7 +254,9 @@ export async function run(): Promise<PartOutput> {
       const of = (pick: (t: Timing) => Summary) => ratio(pick(b).median, pick(e).median);
       return [fn, of((t) => t.requireMs), of((t) => t.firstInvokeMs), of((t) => t.inProcessMs), of((t) => t.wallMs)];
     }),
-    notes: ['Below 1× the bundled SDK is faster. "Runtime" here resolves @aws-sdk/* from this project\'s node_modules (CommonJS dist files), as Lambda resolves its own copy.'],
+    notes: [
+      'Below 1× the bundled SDK is faster. "Runtime" here resolves @aws-sdk/* from this project\'s node_modules (CommonJS dist files), as Lambda resolves its own copy.',
+    ],
   };
 
   const mapsTable = {
@@ -240,12 +267,18 @@ export async function run(): Promise<PartOutput> {
       const off = samples.get(`${MAPS_FUNCTION}/${variant}/no-maps`) ?? [];
       const inProcess = (runs: ProbeTimings[]) => median(runs.map((r) => r.requireMs + r.invokeMs));
       return [
-        VARIANT_LABEL[variant], num(bundle(MAPS_FUNCTION, variant).mapBytes),
-        num(median(on.map((r) => r.requireMs)), 1), num(median(off.map((r) => r.requireMs)), 1),
-        num(inProcess(on), 1), num(inProcess(off), 1), ratio(inProcess(on), inProcess(off)),
+        VARIANT_LABEL[variant],
+        num(bundle(MAPS_FUNCTION, variant).mapBytes),
+        num(median(on.map((r) => r.requireMs)), 1),
+        num(median(off.map((r) => r.requireMs)), 1),
+        num(inProcess(on), 1),
+        num(inProcess(off), 1),
+        ratio(inProcess(on), inProcess(off)),
       ];
     }),
-    notes: ['With source-map support on, node reads and parses the bundle\'s .map when it loads the bundle; the bundled SDK makes the map larger.'],
+    notes: [
+      "With source-map support on, node reads and parses the bundle's .map when it loads the bundle; the bundled SDK makes the map larger.",
+    ],
   };
 
   const allBundled = timings.filter((t) => t.variant === 'bundled').map((t) => t.inProcessMs.median);
@@ -253,10 +286,13 @@ export async function run(): Promise<PartOutput> {
   const notes = [
     `In-process cold start, median over the six functions: SDK bundled ${num(median(allBundled), 0)} ms, left to the runtime ` +
       `${num(median(allExternal), 0)} ms (${ratio(median(allBundled), median(allExternal))}); a bare node -e 0 takes ${num(bare.median, 0)} ms wall.`,
-    'Processes run with the function\'s environment from serverless.yml, including NODE_OPTIONS=--enable-source-maps (node -e 0 runs bare).',
+    "Processes run with the function's environment from serverless.yml, including NODE_OPTIONS=--enable-source-maps (node -e 0 runs bare).",
     `Measured on Node ${process.version}; Lambda runs nodejs22.x, whose start-up and module loading differ.`,
   ];
-  const spread = percentile(timings.map((t) => t.inProcessMs.p90 / t.inProcessMs.median), 50);
+  const spread = percentile(
+    timings.map((t) => t.inProcessMs.p90 / t.inProcessMs.median),
+    50,
+  );
   if (spread > 1.5) notes.push(`Noisy machine: the p90 of a run is typically ${num(spread, 1)}× its median.`);
 
   return {
@@ -271,10 +307,13 @@ export async function run(): Promise<PartOutput> {
       bundles: [...bundles.values()].map((b) => ({ ...b, file: undefined, packages: b.packages.slice(0, 10) })),
       timings,
       sourceMaps: Object.fromEntries(
-        VARIANTS.map((variant) => [variant, {
-          on: samples.get(`${MAPS_FUNCTION}/${variant}`) ?? [],
-          off: samples.get(`${MAPS_FUNCTION}/${variant}/no-maps`) ?? [],
-        }]),
+        VARIANTS.map((variant) => [
+          variant,
+          {
+            on: samples.get(`${MAPS_FUNCTION}/${variant}`) ?? [],
+            off: samples.get(`${MAPS_FUNCTION}/${variant}/no-maps`) ?? [],
+          },
+        ]),
       ),
     },
   };

@@ -84,7 +84,11 @@ async function warm(url: string, target: Target): Promise<string[]> {
     const answers = await Promise.all(
       Array.from({ length: concurrency }, async () => {
         try {
-          const response = await fetch(`${url}${target.path}`, { method: target.method, headers: target.headers, signal: AbortSignal.timeout(WARM_UP_TIMEOUT_MS) });
+          const response = await fetch(`${url}${target.path}`, {
+            method: target.method,
+            headers: target.headers,
+            signal: AbortSignal.timeout(WARM_UP_TIMEOUT_MS),
+          });
           await response.arrayBuffer();
           return response.ok ? undefined : `status ${response.status}`;
         } catch (error) {
@@ -132,7 +136,10 @@ export async function run(): Promise<PartOutput> {
     'This is serverless offline (a Lambda emulator, with the local Cognito authorizer checking every token) on DynamoDB Local, with ' +
       'autocannon on the same cores: it shows that the local stack holds up without errors, not what API Gateway and Lambda would serve.',
   ];
-  if (stack.retried > 0) notes.push(`Something else on the machine stopped the stack (SIGTERM) while it was starting; it was started again (${stack.retried}×).`);
+  if (stack.retried > 0)
+    notes.push(
+      `Something else on the machine stopped the stack (SIGTERM) while it was starting; it was started again (${stack.retried}×).`,
+    );
   try {
     progress('signing a user up through the Cognito API and the mailbox');
     const user = await newUser(stack, 'bench');
@@ -150,7 +157,13 @@ export async function run(): Promise<PartOutput> {
         await signInWithSrp(stack, user.email, PASSWORD);
         signIns.srp.push(performance.now() - from);
         from = performance.now();
-        await cognito.send(new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: user.email, PASSWORD } }));
+        await cognito.send(
+          new InitiateAuthCommand({
+            ClientId: stack.info.userPoolClientId,
+            AuthFlow: 'USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: user.email, PASSWORD },
+          }),
+        );
         signIns.password.push(performance.now() - from);
       }
     } finally {
@@ -188,7 +201,11 @@ export async function run(): Promise<PartOutput> {
 
   // One row per route and connection count: the median of its runs (requests and failures summed).
   const groups = [...new Set(runs.map((r) => r.route))].flatMap((route) =>
-    CONNECTIONS.map((connections) => ({ route, connections, runs: runs.filter((r) => r.route === route && r.connections === connections) })),
+    CONNECTIONS.map((connections) => ({
+      route,
+      connections,
+      runs: runs.filter((r) => r.route === route && r.connections === connections),
+    })),
   );
   const perSecond = (g: (typeof groups)[number]) => median(g.runs.map((r) => r.requestsPerSecondMedian));
   const rows = groups.map((g) => [
@@ -212,10 +229,20 @@ export async function run(): Promise<PartOutput> {
     tables: [
       {
         title: `The local API under load (autocannon, ${REPETITIONS} runs of ${DURATION_S} s per row, pipelining 1; median run)`,
-        columns: ['route', 'connections', 'requests/s', 'each run', 'latency p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors (incl. timeouts)'],
+        columns: [
+          'route',
+          'connections',
+          'requests/s',
+          'each run',
+          'latency p50 ms',
+          'p99 ms',
+          'requests',
+          'non-2xx',
+          'errors (incl. timeouts)',
+        ],
         rows,
         notes: [
-          'A run\'s requests/s is the median of autocannon\'s one-second samples, its latencies are over all its requests; the row is the median run.',
+          "A run's requests/s is the median of autocannon's one-second samples, its latencies are over all its requests; the row is the median run.",
           'Requests, non-2xx and errors are totals over the runs. serverless offline, DynamoDB Local and autocannon share the same cores.',
           `16 connections ÷ 1, requests/s: ${scaling.join('; ')}.`,
         ],
@@ -224,7 +251,13 @@ export async function run(): Promise<PartOutput> {
         title: `Sign-in on the local Cognito (ms, median and max of ${SIGN_INS}, one after another)`,
         columns: ['flow', 'client', 'round trips', 'median', 'max'],
         rows: [
-          ['USER_SRP_AUTH + PASSWORD_VERIFIER', 'amazon-cognito-identity-js, as the website', '2', num(median(signIns.srp)), num(Math.max(...signIns.srp))],
+          [
+            'USER_SRP_AUTH + PASSWORD_VERIFIER',
+            'amazon-cognito-identity-js, as the website',
+            '2',
+            num(median(signIns.srp)),
+            num(Math.max(...signIns.srp)),
+          ],
           ['USER_PASSWORD_AUTH', 'AWS SDK', '1', num(median(signIns.password)), num(Math.max(...signIns.password))],
         ],
         notes: [

@@ -58,17 +58,41 @@ export async function run(): Promise<PartOutput> {
       const adoptable = SEED_MYSFITS[1 + repetition]?.mysfitId as string;
       const byUser = (sub: string, mysfitId: string) => ({ claims: claims(sub), pathParameters: { mysfitId } });
       return [
-        { name: 'GET /mysfits', status: 200, readme: 1, invoke: () => call(listMysfits, eventFor('listMysfits', { queryStringParameters: null })) },
-        { name: 'GET /mysfits?filter=GoodEvil&value=Evil', status: 200, readme: 1, invoke: () => call(listMysfits, sampleEvent('listMysfits')) },
+        {
+          name: 'GET /mysfits',
+          status: 200,
+          readme: 1,
+          invoke: () => call(listMysfits, eventFor('listMysfits', { queryStringParameters: null })),
+        },
+        {
+          name: 'GET /mysfits?filter=GoodEvil&value=Evil',
+          status: 200,
+          readme: 1,
+          invoke: () => call(listMysfits, sampleEvent('listMysfits')),
+        },
         { name: 'GET /mysfits/{id}', status: 200, readme: 1, invoke: () => call(getMysfit, sampleEvent('getMysfit')) },
         { name: 'POST like (new)', status: 200, readme: 2, invoke: () => call(likeMysfit, eventFor('likeMysfit', byUser(user, liked))) },
         { name: 'POST like (repeat)', status: 200, readme: 2, invoke: () => call(likeMysfit, eventFor('likeMysfit', byUser(user, liked))) },
         { name: 'DELETE like', status: 200, readme: 2, invoke: () => call(unlikeMysfit, eventFor('unlikeMysfit', byUser(user, liked))) },
         { name: 'POST adopt', status: 200, readme: 1, invoke: () => call(adoptMysfit, eventFor('adoptMysfit', byUser(user, adoptable))) },
-        { name: 'POST adopt (same user again)', status: 200, readme: 1, invoke: () => call(adoptMysfit, eventFor('adoptMysfit', byUser(user, adoptable))) },
-        { name: 'POST adopt (conflict: another user)', status: 409, readme: 1, invoke: () => call(adoptMysfit, eventFor('adoptMysfit', byUser(other, adoptable))) },
+        {
+          name: 'POST adopt (same user again)',
+          status: 200,
+          readme: 1,
+          invoke: () => call(adoptMysfit, eventFor('adoptMysfit', byUser(user, adoptable))),
+        },
+        {
+          name: 'POST adopt (conflict: another user)',
+          status: 409,
+          readme: 1,
+          invoke: () => call(adoptMysfit, eventFor('adoptMysfit', byUser(other, adoptable))),
+        },
         { name: 'GET /me', status: 200, readme: 1, invoke: () => call(getMe, eventFor('getMe', { claims: claims(user) })) },
-        { name: 'POST like (unknown mysfit)', status: 404, invoke: () => call(likeMysfit, eventFor('likeMysfit', byUser(user, randomUUID()))) },
+        {
+          name: 'POST like (unknown mysfit)',
+          status: 404,
+          invoke: () => call(likeMysfit, eventFor('likeMysfit', byUser(user, randomUUID()))),
+        },
       ];
     };
 
@@ -102,14 +126,25 @@ export async function run(): Promise<PartOutput> {
       const trips = [...new Set(all.map((c) => c.roundTrips))];
       const ops = [...new Set(all.map((c) => c.operations.join(', ')))];
       const statuses = [...new Set(all.map((c) => c.status))];
-      if (statuses.some((s) => s !== count.expectedStatus)) failures.push(`round trips: ${count.route} answered ${statuses.join(', ')}, expected ${count.expectedStatus}`);
-      if (trips.length > 1 || ops.length > 1) notes.push(`${count.route}: the count differed between repetitions (${trips.join(', ')}: ${ops.join(' | ')}).`);
+      if (statuses.some((s) => s !== count.expectedStatus))
+        failures.push(`round trips: ${count.route} answered ${statuses.join(', ')}, expected ${count.expectedStatus}`);
+      if (trips.length > 1 || ops.length > 1)
+        notes.push(`${count.route}: the count differed between repetitions (${trips.join(', ')}: ${ops.join(' | ')}).`);
       const claim = readme[count.route];
       const agrees = claim === undefined ? '-' : trips.length === 1 && trips[0] === claim ? `${claim} (agrees)` : `${claim} (DIFFERS)`;
-      if (claim !== undefined && !(trips.length === 1 && trips[0] === claim)) notes.push(`${count.route}: README.md says ${claim} round trip(s); counted ${trips.join(' / ')}.`);
-      return [count.route, statuses.join(', '), trips.join(' / '), ops.join(' | ') || '(none)', all.map((c) => c.connections).join(' / '), agrees];
+      if (claim !== undefined && !(trips.length === 1 && trips[0] === claim))
+        notes.push(`${count.route}: README.md says ${claim} round trip(s); counted ${trips.join(' / ')}.`);
+      return [
+        count.route,
+        statuses.join(', '),
+        trips.join(' / '),
+        ops.join(' | ') || '(none)',
+        all.map((c) => c.connections).join(' / '),
+        agrees,
+      ];
     });
-    if (notes.length === 0) notes.push(`Every route made the same calls in all ${REPETITIONS} repetitions, and every count agrees with README.md.`);
+    if (notes.length === 0)
+      notes.push(`Every route made the same calls in all ${REPETITIONS} repetitions, and every count agrees with README.md.`);
     notes.push('A like or unlike is a transaction, then a consistent read of the count (a transaction returns no attributes).');
 
     return {

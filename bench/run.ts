@@ -61,7 +61,13 @@ async function runPart(name: string, out: string, profile: boolean): Promise<voi
   const loadAtStart = loadavg()[0] as number;
   const output = await (await part.load()).run({ profile });
   const loadAverage = { start: loadAtStart, end: loadavg()[0] as number };
-  const result: PartResult = { part: name, date: new Date().toISOString(), durationSeconds: (performance.now() - started) / 1000, loadAverage, ...output };
+  const result: PartResult = {
+    part: name,
+    date: new Date().toISOString(),
+    durationSeconds: (performance.now() - started) / 1000,
+    loadAverage,
+    ...output,
+  };
   printPart(result);
   writeFileSync(out, JSON.stringify(result));
 }
@@ -109,7 +115,11 @@ async function main(): Promise<void> {
   const names = values.only ? values.only.split(',').map((name) => name.trim()) : Object.keys(PARTS);
   const unknown = names.filter((name) => !(name in PARTS));
   if (unknown.length > 0) {
-    console.error(`Unknown part: ${unknown.join(', ')}. Parts:\n${Object.entries(PARTS).map(([name, { what }]) => `  ${name.padEnd(11)} ${what}`).join('\n')}`);
+    console.error(
+      `Unknown part: ${unknown.join(', ')}. Parts:\n${Object.entries(PARTS)
+        .map(([name, { what }]) => `  ${name.padEnd(11)} ${what}`)
+        .join('\n')}`,
+    );
     process.exit(2);
   }
 
@@ -123,7 +133,12 @@ async function main(): Promise<void> {
 
   const scratch = mkdtempSync(join(tmpdir(), 'mysfits-bench-'));
   // With --only, the other parts' latest results stay in results.json.
-  const results: Results = { machine: here, date: started.toISOString(), loadAverageBefore, parts: names.length < Object.keys(PARTS).length ? (readResults()?.parts ?? {}) : {} };
+  const results: Results = {
+    machine: here,
+    date: started.toISOString(),
+    loadAverageBefore,
+    parts: names.length < Object.keys(PARTS).length ? (readResults()?.parts ?? {}) : {},
+  };
   const failures: string[] = [];
   try {
     for (const name of names) {

@@ -44,7 +44,8 @@ export async function run(): Promise<PartOutput> {
           const { stopMs, code } = await stack.stop();
           // npm itself dies of the SIGTERM it passes on (143); the system it runs exits 0 (the launcher waits for both).
           const expected = command === 'npm start' ? [0, 143] : [0];
-          if (!expected.includes(code ?? -1)) failures.push(`start-up: ${command} exited with code ${code} after SIGTERM (round ${round}, ${kind})`);
+          if (!expected.includes(code ?? -1))
+            failures.push(`start-up: ${command} exited with code ${code} after SIGTERM (round ${round}, ${kind})`);
           starts.push({ command, round, kind, firstOkMs: stack.firstOkMs, bannerMs: stack.bannerMs, stopMs, exitCode: code });
         }
       } finally {
@@ -63,7 +64,16 @@ export async function run(): Promise<PartOutput> {
   const rows = COMMANDS.flatMap((command) =>
     KINDS.map((kind) => {
       const s = summary(command, kind);
-      return [command, kind, seconds(s.firstOkMs.median), of(command, kind).map((x) => seconds(x.firstOkMs)).join(' / '), seconds(s.bannerMs.median), seconds(s.stopMs.median)];
+      return [
+        command,
+        kind,
+        seconds(s.firstOkMs.median),
+        of(command, kind)
+          .map((x) => seconds(x.firstOkMs))
+          .join(' / '),
+        seconds(s.bannerMs.median),
+        seconds(s.stopMs.median),
+      ];
     }),
   );
   const kept = summary('serverless offline', 'data kept').firstOkMs.median;
@@ -81,8 +91,15 @@ export async function run(): Promise<PartOutput> {
         ],
       },
     ],
-    notes: retried.length > 0 ? [`Something else on the machine stopped the system (SIGTERM) while it was starting; started again: ${retried.join(', ')}.`] : [],
+    notes:
+      retried.length > 0
+        ? [`Something else on the machine stopped the system (SIGTERM) while it was starting; started again: ${retried.join(', ')}.`]
+        : [],
     failures,
-    data: { rounds: ROUNDS, starts, summary: Object.fromEntries(COMMANDS.map((c) => [c, Object.fromEntries(KINDS.map((k) => [k, summary(c, k)]))])) },
+    data: {
+      rounds: ROUNDS,
+      starts,
+      summary: Object.fromEntries(COMMANDS.map((c) => [c, Object.fromEntries(KINDS.map((k) => [k, summary(c, k)]))])),
+    },
   };
 }

@@ -105,7 +105,9 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   const bundle = await loadBundles('warm', true);
   const readable = await loadBundles('warm-readable', false);
   // Profiles name a CommonJS script by its path, or by a file:// URL: both lead to the bundle's module map.
-  const readableFiles = new Map(Object.values(readable.files).flatMap((file) => [file, `file://${file}`].map((url) => [url, sourceOfLine(file)] as const)));
+  const readableFiles = new Map(
+    Object.values(readable.files).flatMap((file) => [file, `file://${file}`].map((url) => [url, sourceOfLine(file)] as const)),
+  );
 
   // The SDK the bundles require (one instance, shared with the TypeScript source below).
   const sdk = createRequire(Object.values(bundle.files)[0] as string);
@@ -127,9 +129,17 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
 
   // The table's twelve mysfits as DynamoDB would return them (the document client's plain objects).
   const items = SEED_MYSFITS.map((m, i) => ({
-    MysfitId: m.mysfitId, Name: m.name, Species: m.species, Age: m.age, Description: m.description,
-    GoodEvil: m.goodevil, LawChaos: m.lawchaos, ThumbImageUri: m.thumbImageUri, ProfileImageUri: m.profileImageUri,
-    Likes: i * 3, Adopted: i % 4 === 0,
+    MysfitId: m.mysfitId,
+    Name: m.name,
+    Species: m.species,
+    Age: m.age,
+    Description: m.description,
+    GoodEvil: m.goodevil,
+    LawChaos: m.lawchaos,
+    ThumbImageUri: m.thumbImageUri,
+    ProfileImageUri: m.profileImageUri,
+    Likes: i * 3,
+    Adopted: i % 4 === 0,
   }));
   const evil = items.filter((item) => item.GoodEvil === 'Evil');
   const activity = [
@@ -143,7 +153,13 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   const client = lib.DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 
   const cases: Case[] = [
-    { name: 'listMysfits (all 12: Scan)', answers: [['ScanCommand', page(items)]], sends: 1, fn: 'listMysfits', event: eventFor('listMysfits', { queryStringParameters: null }) },
+    {
+      name: 'listMysfits (all 12: Scan)',
+      answers: [['ScanCommand', page(items)]],
+      sends: 1,
+      fn: 'listMysfits',
+      event: eventFor('listMysfits', { queryStringParameters: null }),
+    },
     {
       name: `listMysfits (?filter=GoodEvil&value=Evil: Query, ${evil.length} items)`,
       answers: [['QueryCommand', page(evil)]],
@@ -154,20 +170,38 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     { name: 'getMysfit', answers: [['GetCommand', { Item: items[0] }]], sends: 1, fn: 'getMysfit', event: sampleEvent('getMysfit') },
     {
       name: 'likeMysfit (transaction commits, count read)',
-      answers: [['TransactWriteCommand', {}], ['GetCommand', { Item: { Likes: 8 } }]],
+      answers: [
+        ['TransactWriteCommand', {}],
+        ['GetCommand', { Item: { Likes: 8 } }],
+      ],
       sends: 2,
       fn: 'likeMysfit',
       event: sampleEvent('likeMysfit'),
     },
     {
       name: 'unlikeMysfit (transaction commits, count read)',
-      answers: [['TransactWriteCommand', {}], ['GetCommand', { Item: { Likes: 7 } }]],
+      answers: [
+        ['TransactWriteCommand', {}],
+        ['GetCommand', { Item: { Likes: 7 } }],
+      ],
       sends: 2,
       fn: 'unlikeMysfit',
       event: sampleEvent('unlikeMysfit'),
     },
-    { name: 'adoptMysfit (transaction commits)', answers: [['TransactWriteCommand', {}]], sends: 1, fn: 'adoptMysfit', event: sampleEvent('adoptMysfit') },
-    { name: 'getMe (3 likes, 1 adoption)', answers: [['QueryCommand', page(activity)]], sends: 1, fn: 'getMe', event: sampleEvent('getMe') },
+    {
+      name: 'adoptMysfit (transaction commits)',
+      answers: [['TransactWriteCommand', {}]],
+      sends: 1,
+      fn: 'adoptMysfit',
+      event: sampleEvent('adoptMysfit'),
+    },
+    {
+      name: 'getMe (3 likes, 1 adoption)',
+      answers: [['QueryCommand', page(activity)]],
+      sends: 1,
+      fn: 'getMe',
+      event: sampleEvent('getMe'),
+    },
     {
       name: 'baseline: send() of one GetCommand, alone',
       answers: [['GetCommand', { Item: items[0] }]],
@@ -213,13 +247,23 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     return slot.c.event ? structuredClone(slot.c.event) : undefined;
   };
   const callOf = (c: Case, flavour: Flavour) =>
-    c.bare ? () => (c.bare as () => Promise<unknown>)() : (event: unknown) => (handlers[flavour][c.fn as FunctionName] as Handler)(event as APIGatewayProxyEvent, context);
+    c.bare
+      ? () => (c.bare as () => Promise<unknown>)()
+      : (event: unknown) => (handlers[flavour][c.fn as FunctionName] as Handler)(event as APIGatewayProxyEvent, context);
   const ok = (c: Case, result: unknown) => c.bare !== undefined || (result as APIGatewayProxyResult).statusCode === 200;
 
   const slots: Slot[] = cases.flatMap((c) =>
-    ([['bundle', 'mock'], ['bundle', 'stub'], ...(c.bare ? [] : [['source', 'stub']])] as Array<[Flavour, Double]>).map(([flavour, double]) => ({
-      c, flavour, double, samples: new Float64Array(TIMED_CALLS), n: 0, spentMs: 0, wrong: 0,
-    })),
+    ([['bundle', 'mock'], ['bundle', 'stub'], ...(c.bare ? [] : [['source', 'stub']])] as Array<[Flavour, Double]>).map(
+      ([flavour, double]) => ({
+        c,
+        flavour,
+        double,
+        samples: new Float64Array(TIMED_CALLS),
+        n: 0,
+        spentMs: 0,
+        wrong: 0,
+      }),
+    ),
   );
   try {
     for (const slot of slots) {
@@ -236,7 +280,10 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     // falls on every measurement alike, which keeps them comparable.
     const rounds = TIMED_CALLS / BLOCK;
     for (let round = 0; round < rounds; round++) {
-      if (round % 5 === 0) progress(`timed rounds ${round + 1}-${Math.min(rounds, round + 5)} of ${rounds}: ${num(BLOCK)} calls of each of ${slots.length} measurements per round`);
+      if (round % 5 === 0)
+        progress(
+          `timed rounds ${round + 1}-${Math.min(rounds, round + 5)} of ${rounds}: ${num(BLOCK)} calls of each of ${slots.length} measurements per round`,
+        );
       for (let k = 0; k < slots.length; k++) {
         const slot = slots[(k + round) % slots.length] as Slot;
         if (slot.spentMs >= TIMED_CAP_MS) continue;
@@ -291,7 +338,16 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     const stub = (await runOf(slotOf('bundle', 'stub'))) as Run;
     const sourceRun = await runOf(slotOf('source', 'stub'));
     const verdict = (r: Run): Verdict => (c.bare ? '-' : r.microseconds.median < TARGET_US ? 'PASS' : 'MISS');
-    measurements.push({ name: c.name, baseline: c.bare !== undefined, sends: c.sends, mock, stub, source: sourceRun, verdict: verdict(mock), stubVerdict: verdict(stub) });
+    measurements.push({
+      name: c.name,
+      baseline: c.bare !== undefined,
+      sends: c.sends,
+      mock,
+      stub,
+      source: sourceRun,
+      verdict: verdict(mock),
+      stubVerdict: verdict(stub),
+    });
   }
 
   const failures = measurements
@@ -299,19 +355,34 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     .map((m) => `warm overhead: ${m.name} answered calls with a status other than 200`);
   const table = {
     title: `Warm overhead per invocation, DynamoDB mocked (µs; up to ${num(TIMED_CALLS)} timed calls after ${num(WARM_UP_CALLS)} warm-up; target: median < ${TARGET_US} µs)`,
-    columns: ['handler', 'DynamoDB calls', 'aws-sdk-client-mock: median', 'p99', 'target', 'plain stub: median', 'p99', 'target', 'TS source (tsx), stub: median'],
+    columns: [
+      'handler',
+      'DynamoDB calls',
+      'aws-sdk-client-mock: median',
+      'p99',
+      'target',
+      'plain stub: median',
+      'p99',
+      'target',
+      'TS source (tsx), stub: median',
+    ],
     rows: measurements.map((m) => [
-      m.name, String(m.sends),
-      num(m.mock.microseconds.median, 1), num(m.mock.microseconds.p99, 1), m.verdict,
-      num(m.stub.microseconds.median, 1), num(m.stub.microseconds.p99, 1), m.stubVerdict,
+      m.name,
+      String(m.sends),
+      num(m.mock.microseconds.median, 1),
+      num(m.mock.microseconds.p99, 1),
+      m.verdict,
+      num(m.stub.microseconds.median, 1),
+      num(m.stub.microseconds.p99, 1),
+      m.stubVerdict,
       m.source ? num(m.source.microseconds.median, 1) : '-',
     ]),
     notes: [
       'The handlers as deployed: esbuild bundles as serverless.yml builds them (minified), with @aws-sdk/* external so that the mock, set up here,',
       'reaches the SDK they load. POWERTOOLS_LOG_LEVEL=SILENT: with logging on, the one JSON line per request written to a terminal or pipe',
-      'dominates every figure here. Both doubles replace the document client\'s send(), so no marshalling, signing or HTTP is timed: middy,',
+      "dominates every figure here. Both doubles replace the document client's send(), so no marshalling, signing or HTTP is timed: middy,",
       'validation, the handler and the response, plus the double. aws-sdk-client-mock (sinon) matches and records each call (history cleared',
-      'every 1,000 calls, untimed); the plain stub returns the canned answer, so its column is the handler\'s own cost. The last column runs the',
+      "every 1,000 calls, untimed); the plain stub returns the canned answer, so its column is the handler's own cost. The last column runs the",
       'TypeScript source as tsx loads it. Each call gets a fresh copy of the sample event, copied outside the timed region. Measurements take',
       'turns in blocks of 1,000 calls, so that other work on the machine falls on all of them alike.',
     ],
@@ -320,13 +391,26 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   const profiled = measurements.flatMap((m) =>
     (['mock', 'stub'] as const)
       .filter((d) => m[d].profile)
-      .map((d) => ({ name: m.name, double: d, verdict: d === 'mock' ? m.verdict : m.stubVerdict, profile: m[d].profile as ProfileSummary })),
+      .map((d) => ({
+        name: m.name,
+        double: d,
+        verdict: d === 'mock' ? m.verdict : m.stubVerdict,
+        profile: m[d].profile as ProfileSummary,
+      })),
   );
   if (profiled.length > 0) {
     tables.push({
       title: 'Warm overhead: where the time goes (V8 CPU profile of the readable bundle, self time by package, top 5)',
       columns: ['handler', 'double', 'target', 'self time by package'],
-      rows: profiled.map((p) => [p.name, p.double, p.verdict, p.profile.packages.slice(0, 5).map((s) => `${s.name} ${num(s.share * 100)} %`).join(', ')]),
+      rows: profiled.map((p) => [
+        p.name,
+        p.double,
+        p.verdict,
+        p.profile.packages
+          .slice(0, 5)
+          .map((s) => `${s.name} ${num(s.share * 100)} %`)
+          .join(', '),
+      ]),
       notes: [
         'This repository\'s code is named by file; "(bench harness)" is the timing loop and fixtures; "(node)" node\'s built-in modules; "(gc)"',
         'garbage collection; "(V8)" native functions with no script of their own. Built-ins such as JSON.stringify count towards their caller.',
@@ -339,8 +423,12 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   const missedWithStub = handlersOnly.filter((m) => m.stubVerdict === 'MISS');
   const sendAlone = measurements.find((m) => m.name.startsWith('baseline: send()'));
   const mockShare = (m: Measurement) =>
-    (m.mock.profile?.packages ?? []).filter((p) => p.name === 'sinon' || p.name.startsWith('@sinonjs/')).reduce((sum, p) => sum + p.share, 0);
-  const sourceRatio = handlersOnly.map((m) => (m.source?.microseconds.median ?? Number.NaN) / m.stub.microseconds.median).sort((a, b) => a - b);
+    (m.mock.profile?.packages ?? [])
+      .filter((p) => p.name === 'sinon' || p.name.startsWith('@sinonjs/'))
+      .reduce((sum, p) => sum + p.share, 0);
+  const sourceRatio = handlersOnly
+    .map((m) => (m.source?.microseconds.median ?? Number.NaN) / m.stub.microseconds.median)
+    .sort((a, b) => a - b);
   const notes = [
     missed.length === 0
       ? `Every handler is under the ${TARGET_US} µs target (median, with aws-sdk-client-mock); slowest: ${slowest(handlersOnly, 'mock')}.`
@@ -351,7 +439,10 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
             `${num(sendAlone.stub.microseconds.median, 1)} µs): sinon matches each call against every on(Command), records it and creates an Error ` +
             'for its call stack; like and unlike pay it twice.' +
             (missed.some((m) => m.mock.profile)
-              ? ` In the profiles sinon and @sinonjs/* take ${missed.filter((m) => m.mock.profile).map((m) => `${num(mockShare(m) * 100)} %`).join(', ')} of the time.`
+              ? ` In the profiles sinon and @sinonjs/* take ${missed
+                  .filter((m) => m.mock.profile)
+                  .map((m) => `${num(mockShare(m) * 100)} %`)
+                  .join(', ')} of the time.`
               : ''),
         ]
       : []),
@@ -371,7 +462,13 @@ const slowest = (ms: Measurement[], double: Double) => {
 
 function describeProfile(profile: ProfileSummary | undefined): string {
   if (!profile) return 'not profiled';
-  const packages = profile.packages.slice(0, 4).map((p) => `${p.name} ${num(p.share * 100)} %`).join(', ');
-  const functions = profile.functions.slice(0, 5).map((f) => `${f.name} ${num(f.share * 100)} %`).join(', ');
+  const packages = profile.packages
+    .slice(0, 4)
+    .map((p) => `${p.name} ${num(p.share * 100)} %`)
+    .join(', ');
+  const functions = profile.functions
+    .slice(0, 5)
+    .map((f) => `${f.name} ${num(f.share * 100)} %`)
+    .join(', ');
   return `self time by package: ${packages}; hottest functions (self time): ${functions}`;
 }

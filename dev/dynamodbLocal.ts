@@ -50,8 +50,17 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   const child = spawn(
     'java',
     // C1-only JIT: the JVM starts in about two thirds of the time, which matters more here than peak speed.
-    ['-XX:TieredStopAtLevel=1', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'),
-      '-port', String(port), '-sharedDb', '-disableTelemetry', ...storage],
+    [
+      '-XX:TieredStopAtLevel=1',
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(dir, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-disableTelemetry',
+      ...storage,
+    ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

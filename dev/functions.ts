@@ -43,6 +43,7 @@ export const logicalIdPrefix = (functionKey: string): string => naming.getNormal
 
 /** The actions a function's role allows, from its iamRoleStatements. */
 export function actionsOf(functionKey: string): string[] {
-  const statements = (SERVICE.functions[functionKey] as { iamRoleStatements?: Array<{ Action: string | string[] }> } | undefined)?.iamRoleStatements ?? [];
+  const statements =
+    (SERVICE.functions[functionKey] as { iamRoleStatements?: Array<{ Action: string | string[] }> } | undefined)?.iamRoleStatements ?? [];
   return statements.flatMap((statement) => [statement.Action].flat());
 }

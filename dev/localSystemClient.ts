@@ -21,7 +21,11 @@ export interface ApiResponse {
   body: Record<string, unknown>;
 }
 
-export async function api(stack: { info: StackInfo }, path: string, init: { method?: string; token?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+export async function api(
+  stack: { info: StackInfo },
+  path: string,
+  init: { method?: string; token?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.token !== undefined) headers.Authorization = init.token;
   const response = await fetch(`${stack.info.apiUrl}${path}`, { method: init.method ?? 'GET', headers });
@@ -68,7 +72,9 @@ export async function newUser(stack: { info: StackInfo }, name: string): Promise
   const client = cognitoClient(stack);
   const email = `${name}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
   const ClientId = stack.info.userPoolClientId;
-  await client.send(new SignUpCommand({ ClientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+  await client.send(
+    new SignUpCommand({ ClientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }),
+  );
   const [message] = await mailbox(stack, email);
   if (!message) throw new Error(`no code in the mailbox for ${email}`);
   await client.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: message.code }));
@@ -77,7 +83,13 @@ export async function newUser(stack: { info: StackInfo }, name: string): Promise
   );
   client.destroy();
   const idToken = result?.IdToken as string;
-  return { email, idToken, accessToken: result?.AccessToken as string, refreshToken: result?.RefreshToken as string, sub: decode(idToken).sub as string };
+  return {
+    email,
+    idToken,
+    accessToken: result?.AccessToken as string,
+    refreshToken: result?.RefreshToken as string,
+    sub: decode(idToken).sub as string,
+  };
 }
 
 export function decode(token: string): Record<string, unknown> {
@@ -85,8 +97,16 @@ export function decode(token: string): Record<string, unknown> {
 }
 
 /** What the website does to sign in: amazon-cognito-identity-js's CognitoUser.authenticateUser, with USER_SRP_AUTH. */
-export function signInWithSrp(stack: { info: StackInfo }, email: string, password: string): Promise<{ user: CognitoUser; session: CognitoUserSession }> {
-  const pool = new CognitoUserPool({ UserPoolId: stack.info.userPoolId, ClientId: stack.info.userPoolClientId, endpoint: stack.info.cognitoEndpoint });
+export function signInWithSrp(
+  stack: { info: StackInfo },
+  email: string,
+  password: string,
+): Promise<{ user: CognitoUser; session: CognitoUserSession }> {
+  const pool = new CognitoUserPool({
+    UserPoolId: stack.info.userPoolId,
+    ClientId: stack.info.userPoolClientId,
+    endpoint: stack.info.cognitoEndpoint,
+  });
   const user = new CognitoUser({ Username: email, Pool: pool });
   user.setAuthenticationFlowType('USER_SRP_AUTH');
   return new Promise((resolve, reject) =>

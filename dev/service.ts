@@ -134,7 +134,8 @@ export function tableDefinitions(service: ResolvedService, names: Record<string,
 /** The one resource of `type`, or an error that names what the service lacks. */
 function onlyResource(service: ResolvedService, type: string): Json {
   const found = resourcesOfType(service, type);
-  if (found.length !== 1) throw new Error(`the service defines ${found.length} resources of type ${type}; the local system needs exactly one`);
+  if (found.length !== 1)
+    throw new Error(`the service defines ${found.length} resources of type ${type}; the local system needs exactly one`);
   return (found[0]?.[1].Properties ?? {}) as Json;
 }
 
@@ -173,6 +174,11 @@ export function routes(service: ResolvedService): Route[] {
   return Object.entries(service.functions).flatMap(([functionKey, definition]) =>
     (definition.events ?? [])
       .filter((event): event is { http: HttpEvent } => Boolean(event.http))
-      .map(({ http }) => ({ functionKey, method: http.method.toUpperCase(), path: `/${http.path.replace(/^\//, '')}`, authorized: Boolean(http.authorizer) })),
+      .map(({ http }) => ({
+        functionKey,
+        method: http.method.toUpperCase(),
+        path: `/${http.path.replace(/^\//, '')}`,
+        authorized: Boolean(http.authorizer),
+      })),
   );
 }

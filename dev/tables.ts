@@ -13,7 +13,10 @@ export interface TableNames {
 export function renamedTables(service: ResolvedService, names: Partial<TableNames> = {}): CreateTableCommandInput[] {
   const params = stageParams(service, service.provider.stage);
   const renames = Object.fromEntries(Object.entries(names).map(([param, name]) => [String(params[param]), name as string]));
-  return Object.values(tableDefinitions(service)).map((table) => ({ ...table, TableName: renames[table.TableName as string] ?? table.TableName }));
+  return Object.values(tableDefinitions(service)).map((table) => ({
+    ...table,
+    TableName: renames[table.TableName as string] ?? table.TableName,
+  }));
 }
 
 /** The local stage's tables under the names tests and benchmarks give them. */

@@ -17,7 +17,8 @@ const pool = {
 // Visitors' pseudonyms are keyed with the day's secret salt, shared by every instance of this function.
 const salts = dailySalts(dynamodb, clicksConfig.visitorSaltsTable);
 
-export const handler = httpHandler(async (event) => {
+export const handler = httpHandler(
+  async (event) => {
     const clicks = parseClicks(event.body);
     const now = new Date();
     const clicker = await identifyClicker(event, pool, salts, now);

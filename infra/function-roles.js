@@ -46,7 +46,11 @@ class FunctionRoles {
               PolicyDocument: {
                 Version: '2012-10-17',
                 Statement: [
-                  { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [naming.getLogGroupLogicalId(key), 'Arn'] } },
+                  {
+                    Effect: 'Allow',
+                    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                    Resource: { 'Fn::GetAtt': [naming.getLogGroupLogicalId(key), 'Arn'] },
+                  },
                   ...(fn.iamRoleStatements || []),
                 ],
               },

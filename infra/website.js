@@ -15,7 +15,6 @@ const { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client }
 const CONTENT_TYPES = require('../web/contentTypes.cjs');
 const { siteConfig } = require('../web/siteConfig.cjs');
 
-
 /**
  * What the page reads as config.json, from the stack's outputs and the user pool's password policy.
  * @param {Record<string, string>} outputs
@@ -41,7 +40,7 @@ class Website {
     this.options = options;
     this.provider = serverless.getProvider('aws');
     this.commands = {
-      website: { usage: 'Builds the website and publishes it to the stage\'s bucket and CloudFront', lifecycleEvents: ['publish'] },
+      website: { usage: "Builds the website and publishes it to the stage's bucket and CloudFront", lifecycleEvents: ['publish'] },
     };
     this.hooks = {
       'after:deploy:deploy': () => this.publish(),
@@ -67,7 +66,9 @@ class Website {
   async outputs() {
     const cloudFormation = await this.provider.getCloudFormationClient();
     const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: this.provider.naming.getStackName() }));
-    return Object.fromEntries(((Stacks && Stacks[0] && Stacks[0].Outputs) || []).map((/** @type {any} */ o) => [o.OutputKey, o.OutputValue]));
+    return Object.fromEntries(
+      ((Stacks && Stacks[0] && Stacks[0].Outputs) || []).map((/** @type {any} */ o) => [o.OutputKey, o.OutputValue]),
+    );
   }
 
   passwordPolicy() {
@@ -156,7 +157,9 @@ class Website {
         const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
         const errors = result.Errors || [];
         if (errors.length > 0) {
-          throw new Error(`website: could not delete ${errors.length} objects from ${bucket}: ${errors.map((e) => `${e.Key} (${e.Code})`).join(', ')}`);
+          throw new Error(
+            `website: could not delete ${errors.length} objects from ${bucket}: ${errors.map((e) => `${e.Key} (${e.Code})`).join(', ')}`,
+          );
         }
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -39,7 +39,10 @@ type Services = Parameters<typeof Router>[0];
 /** ResendConfirmationCode: a new code for an unconfirmed user, delivered like the sign-up one. */
 const ResendConfirmationCode =
   ({ cognito, messages, clock }: Services) =>
-  async (ctx: Parameters<ReturnType<(typeof Targets)['SignUp']>>[0], req: { ClientId: string; Username: string; ClientMetadata?: Record<string, string> }) => {
+  async (
+    ctx: Parameters<ReturnType<(typeof Targets)['SignUp']>>[0],
+    req: { ClientId: string; Username: string; ClientMetadata?: Record<string, string> },
+  ) => {
     const userPool = await cognito.getUserPoolForClientId(ctx, req.ClientId);
     const user = await userPool.getUserByUsername(ctx, req.Username);
     if (!user) throw new UserNotFoundError();
@@ -55,7 +58,9 @@ const ResendConfirmationCode =
 /** The token with `claims` added, signed again with cognito-local's key (the header, key id included, kept). */
 function withClaims(token: string, claims: Record<string, unknown>): string {
   const [header = '', payload = ''] = token.split('.');
-  const body = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')), ...claims })).toString('base64url');
+  const body = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')), ...claims })).toString(
+    'base64url',
+  );
   const signature = createSign('RSA-SHA256').update(`${header}.${body}`).sign(signingKey.pem).toString('base64url');
   return `${header}.${body}.${signature}`;
 }
@@ -77,7 +82,10 @@ function addOriginJti(generator: JwtTokenGenerator): JwtTokenGenerator {
 
 type Target = (services: Services) => (ctx: { logger: unknown }, req: Record<string, unknown>) => Promise<unknown>;
 const targets = Targets as unknown as Record<string, Target>;
-const cognitoLocalTargets = { InitiateAuth: targets.InitiateAuth as Target, RespondToAuthChallenge: targets.RespondToAuthChallenge as Target };
+const cognitoLocalTargets = {
+  InitiateAuth: targets.InitiateAuth as Target,
+  RespondToAuthChallenge: targets.RespondToAuthChallenge as Target,
+};
 
 /** One SRP sign-in (with its open challenges) per running server, found from the services cognito-local hands a target. */
 const srpByServices = new WeakMap<object, SrpSignIn>();
@@ -88,7 +96,8 @@ function srpSignIn(services: Services): SrpSignIn {
     const ctx = { logger: pino({ level: 'silent' }) };
     srp = new SrpSignIn({
       poolIdFor: async (clientId) => (await services.cognito.getUserPoolForClientId(ctx, clientId)).options.Id,
-      find: async (clientId, username) => (await services.cognito.getUserPoolForClientId(ctx, clientId)).getUserByUsername(ctx, username) as never,
+      find: async (clientId, username) =>
+        (await services.cognito.getUserPoolForClientId(ctx, clientId)).getUserByUsername(ctx, username) as never,
       tokens: async (clientId, userId) => {
         const userPool = await services.cognito.getUserPoolForClientId(ctx, clientId);
         const appClient = await services.cognito.getAppClient(ctx, clientId);
@@ -117,7 +126,12 @@ function withSrp(): void {
   };
 }
 
-export async function startCognitoLocal(options: { port: number; dataDir: string; mailbox: Mailbox; quiet?: boolean }): Promise<CognitoLocal> {
+export async function startCognitoLocal(options: {
+  port: number;
+  dataDir: string;
+  mailbox: Mailbox;
+  quiet?: boolean;
+}): Promise<CognitoLocal> {
   const dataDirectory = join(options.dataDir, 'db');
   mkdirSync(dataDirectory, { recursive: true });
   const logger = pino({ level: options.quiet ? 'warn' : 'info', base: undefined });
@@ -136,8 +150,12 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
     dataStoreFactory,
     new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
   ).create(ctx, config.UserPoolDefaults);
-  const triggers = new TriggersService(clock, cognito, // No Lambda triggers are configured, so the trigger service never calls its Lambda client.
-    new LambdaService(config.TriggerFunctions, {} as never), new CryptoService(config.KMSConfig));
+  const triggers = new TriggersService(
+    clock,
+    cognito, // No Lambda triggers are configured, so the trigger service never calls its Lambda client.
+    new LambdaService(config.TriggerFunctions, {} as never),
+    new CryptoService(config.KMSConfig),
+  );
 
   const messages = new MessagesService(triggers, new MessageDeliveryService(new ConsoleMessageSender()));
   const deliver = messages.deliver.bind(messages);
@@ -146,7 +164,15 @@ export async function startCognitoLocal(options: { port: number; dataDir: string
     return deliver(ctx, source, clientId, userPoolId, user, code, clientMetadata, deliveryDetails);
   };
 
-  const services = { clock, cognito, config, messages, otp, tokenGenerator: addOriginJti(new JwtTokenGenerator(clock, triggers, config.TokenConfig)), triggers };
+  const services = {
+    clock,
+    cognito,
+    config,
+    messages,
+    otp,
+    tokenGenerator: addOriginJti(new JwtTokenGenerator(clock, triggers, config.TokenConfig)),
+    triggers,
+  };
   (Targets as Record<string, unknown>).ResendConfirmationCode = ResendConfirmationCode;
   withSrp();
   const server = await createServer(Router(services), logger, config.ServerConfig, services).start();

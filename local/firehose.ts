@@ -45,7 +45,14 @@ function partition(date: Date): string {
 }
 
 function objectName(streamName: string, date: Date): string {
-  const stamp = [date.getUTCFullYear(), pad(date.getUTCMonth() + 1), pad(date.getUTCDate()), pad(date.getUTCHours()), pad(date.getUTCMinutes()), pad(date.getUTCSeconds())].join('-');
+  const stamp = [
+    date.getUTCFullYear(),
+    pad(date.getUTCMonth() + 1),
+    pad(date.getUTCDate()),
+    pad(date.getUTCHours()),
+    pad(date.getUTCMinutes()),
+    pad(date.getUTCSeconds()),
+  ].join('-');
   return `${streamName}-1-${stamp}-${randomUUID()}`;
 }
 
@@ -76,7 +83,10 @@ export function startFirehoseStandIn(options: FirehoseStandInOptions): Promise<F
     if (ok.length > 0) {
       const dir = join(options.outputDir, 'clicks', partition(now));
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, objectName(options.streamName, now)), ok.map((r) => Buffer.from(r.data ?? '', 'base64').toString('utf8')).join(''));
+      writeFileSync(
+        join(dir, objectName(options.streamName, now)),
+        ok.map((r) => Buffer.from(r.data ?? '', 'base64').toString('utf8')).join(''),
+      );
     }
     if (failed.length > 0) {
       const dir = join(options.outputDir, 'errors', 'processing-failed', partition(now));

@@ -12,14 +12,10 @@ export interface LegacyProxyOptions {
 }
 
 function forward(req: IncomingMessage, res: ServerResponse, target: URL, name: string): void {
-  const upstream = request(
-    target,
-    { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 10_000 },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    },
-  );
+  const upstream = request(target, { method: req.method, headers: { ...req.headers, host: target.host }, timeout: 10_000 }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
   upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
   upstream.on('error', () => {
     if (res.headersSent) return res.destroy();
@@ -34,7 +30,9 @@ export function startLegacyProxy(options: LegacyProxyOptions): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const toLegacy = req.method === 'GET' && url.pathname.replace(/\/$/, '') === listPath;
-    const target = toLegacy ? new URL(`/mysfits${url.search}`, options.legacyUrl) : new URL(`${url.pathname}${url.search}`, options.apiOrigin);
+    const target = toLegacy
+      ? new URL(`/mysfits${url.search}`, options.legacyUrl)
+      : new URL(`${url.pathname}${url.search}`, options.apiOrigin);
     forward(req, res, target, toLegacy ? 'legacy service' : 'API');
   });
   return new Promise((resolve, reject) => {

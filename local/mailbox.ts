@@ -63,7 +63,10 @@ const escape = (text: string) =>
 /** The mailbox as a page a person reads. */
 export function mailboxPage(messages: MailboxMessage[]): string {
   const rows = messages
-    .map((m) => `<tr><td>${escape(m.time)}</td><td>${escape(m.address)}</td><td>${escape(m.kind)}</td><td class="code">${escape(m.code)}</td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td>${escape(m.time)}</td><td>${escape(m.address)}</td><td>${escape(m.kind)}</td><td class="code">${escape(m.code)}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -23,15 +23,7 @@ import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
 import { readUserPoolIds } from './userPool';
 import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
-import {
-  STAGE,
-  startClicksStream,
-  startDatabase,
-  startSystem,
-  StartError,
-  transformationFunction,
-  type LocalSystem,
-} from './system';
+import { STAGE, startClicksStream, startDatabase, startSystem, StartError, transformationFunction, type LocalSystem } from './system';
 
 interface Serverless {
   service: ResolvedService & { custom: Record<string, Record<string, unknown> | undefined> };
@@ -159,7 +151,9 @@ export class LocalSystemPlugin {
   private begin(): void {
     if (this.starting) return;
     if (!this.isLocalStage) {
-      throw this.fail(`serverless offline runs the local system on the ${STAGE} stage only (this is stage ${this.serverless.service.provider.stage}).`);
+      throw this.fail(
+        `serverless offline runs the local system on the ${STAGE} stage only (this is stage ${this.serverless.service.provider.stage}).`,
+      );
     }
     let ports: Ports;
     try {
@@ -323,7 +317,9 @@ export class LocalSystemPlugin {
     const service = this.serverless.service;
     const ports = portsFromEnv();
     await assertPortFree(ports.dynamodb, 'DYNAMODB_PORT').catch((error: Error) => {
-      throw new StartError(`${error.message} (No local system is running: serverless invoke local starts DynamoDB Local there for the invocation.)`);
+      throw new StartError(
+        `${error.message} (No local system is running: serverless invoke local starts DynamoDB Local there for the invocation.)`,
+      );
     });
     mkdirSync(this.dataDir, { recursive: true });
     const db: DynamoDbLocal = await startDatabase(service, ports.dynamodb, this.dataDir);
@@ -384,7 +380,10 @@ function transformInProcess(service: ResolvedService, root: string, functionKey:
     try {
       const separator = definition.handler.lastIndexOf('.');
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded through tsx's hook, with the settings above
-      const module = require(join(root, definition.handler.slice(0, separator))) as Record<string, (event: unknown, context: unknown) => Promise<unknown>>;
+      const module = require(join(root, definition.handler.slice(0, separator))) as Record<
+        string,
+        (event: unknown, context: unknown) => Promise<unknown>
+      >;
       const handler = module[definition.handler.slice(separator + 1)];
       if (!handler) throw new Error(`${definition.handler} exports no handler`);
       return (await handler(event, { functionName: functionKey, awsRequestId: 'invoke-local' })) as FirehoseTransformationResult;

@@ -95,8 +95,13 @@ export function serverChallenge(pool: string, userId: string, password: string):
 
 /** HKDF-SHA256 of S with u as the salt and "Caldera Derived Key" as the info, first 16 bytes. */
 export function derivedKey(S: bigint, u: bigint): Buffer {
-  const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex')).update(Buffer.from(padHex(S), 'hex')).digest();
-  return createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])])).digest().subarray(0, 16);
+  const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex'))
+    .update(Buffer.from(padHex(S), 'hex'))
+    .digest();
+  return createHmac('sha256', prk)
+    .update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])]))
+    .digest()
+    .subarray(0, 16);
 }
 
 /** The session key the client must have signed with: S = (A · v^u)^b, u = H(A | B). Undefined when u is 0. */
@@ -109,7 +114,12 @@ export function serverKey(A: bigint, challenge: ServerChallenge): Buffer | undef
 
 /** HMAC-SHA256 under the key of poolName | userId | secret block | timestamp, base64: the PASSWORD_CLAIM_SIGNATURE. */
 export function claimSignature(key: Buffer, pool: string, userId: string, secretBlock: string, timestamp: string): Buffer {
-  const message = Buffer.concat([Buffer.from(pool, 'utf8'), Buffer.from(userId, 'utf8'), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp, 'utf8')]);
+  const message = Buffer.concat([
+    Buffer.from(pool, 'utf8'),
+    Buffer.from(userId, 'utf8'),
+    Buffer.from(secretBlock, 'base64'),
+    Buffer.from(timestamp, 'utf8'),
+  ]);
   return createHmac('sha256', key).update(message).digest();
 }
 
@@ -126,10 +136,15 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** Cognito's TIMESTAMP, "EEE MMM d HH:mm:ss UTC yyyy" (day of month not padded): the date, or undefined. */
 export function parseTimestamp(timestamp: unknown): Date | undefined {
   if (typeof timestamp !== 'string') return undefined;
-  const match = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d) UTC (\d{4})$/.exec(timestamp);
+  const match =
+    /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):([0-5]\d):([0-5]\d) UTC (\d{4})$/.exec(
+      timestamp,
+    );
   if (!match) return undefined;
   const [, day, month, date, hours, minutes, seconds, year] = match;
-  const parsed = new Date(Date.UTC(Number(year), MONTHS.indexOf(month as string), Number(date), Number(hours), Number(minutes), Number(seconds)));
+  const parsed = new Date(
+    Date.UTC(Number(year), MONTHS.indexOf(month as string), Number(date), Number(hours), Number(minutes), Number(seconds)),
+  );
   // 31 Feb, or a weekday that is not that date's: not a time at all.
   if (parsed.getUTCDate() !== Number(date) || DAYS[parsed.getUTCDay()] !== day) return undefined;
   return parsed;

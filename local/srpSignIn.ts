@@ -9,7 +9,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { InvalidParameterError, NotAuthorizedError, PasswordResetRequiredError, UserNotConfirmedException } from 'cognito-local/lib/errors';
-import { claimSignature, parseA, parseTimestamp, poolName, serverChallenge, serverKey, signatureMatches, type ServerChallenge } from './srp';
+import {
+  claimSignature,
+  parseA,
+  parseTimestamp,
+  poolName,
+  serverChallenge,
+  serverKey,
+  signatureMatches,
+  type ServerChallenge,
+} from './srp';
 
 /** What the sign-in needs of the user store (cognito-local's, in cognito.ts). */
 export interface SrpUsers {
@@ -48,7 +57,10 @@ export class SrpSignIn {
   private readonly ttlMs: number;
   private readonly maxPending: number;
 
-  constructor(private readonly users: SrpUsers, options: SrpOptions = {}) {
+  constructor(
+    private readonly users: SrpUsers,
+    options: SrpOptions = {},
+  ) {
     this.now = options.now ?? Date.now;
     this.ttlMs = options.challengeTtlMs ?? 180_000;
     this.maxPending = options.maxPending ?? 10_000;
@@ -70,10 +82,24 @@ export class SrpSignIn {
     const challenge = serverChallenge(pool, userId, user?.Password ?? randomBytes(32).toString('hex'));
     const secretBlock = randomBytes(64).toString('base64');
     this.forgetExpired();
-    this.pending.set(secretBlock, { clientId: request.ClientId, pool, userId, known: Boolean(user), A, challenge, expiresAt: this.now() + this.ttlMs });
+    this.pending.set(secretBlock, {
+      clientId: request.ClientId,
+      pool,
+      userId,
+      known: Boolean(user),
+      A,
+      challenge,
+      expiresAt: this.now() + this.ttlMs,
+    });
     return {
       ChallengeName: 'PASSWORD_VERIFIER',
-      ChallengeParameters: { SALT: challenge.salt, SRP_B: challenge.B, SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: userId, USERNAME: userId },
+      ChallengeParameters: {
+        SALT: challenge.salt,
+        SRP_B: challenge.B,
+        SECRET_BLOCK: secretBlock,
+        USER_ID_FOR_SRP: userId,
+        USERNAME: userId,
+      },
     };
   }
 

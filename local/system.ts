@@ -38,12 +38,21 @@ export function assertJava(): Promise<void> {
     let output = '';
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', () =>
-      reject(new StartError('Java 17 or newer is needed for DynamoDB Local, and `java` was not found: install it (Debian: apt-get install openjdk-17-jre-headless).')),
+      reject(
+        new StartError(
+          'Java 17 or newer is needed for DynamoDB Local, and `java` was not found: install it (Debian: apt-get install openjdk-17-jre-headless).',
+        ),
+      ),
     );
     child.once('exit', () => {
       const major = Number(/version "(\d+)/.exec(output)?.[1] ?? 0);
       if (major >= 17) resolve();
-      else reject(new StartError(`Java 17 or newer is needed for DynamoDB Local, and this one is older (${output.split('\n')[0] ?? 'unknown'}): install Java 17 or newer.`));
+      else
+        reject(
+          new StartError(
+            `Java 17 or newer is needed for DynamoDB Local, and this one is older (${output.split('\n')[0] ?? 'unknown'}): install Java 17 or newer.`,
+          ),
+        );
     });
   });
 }
@@ -67,7 +76,9 @@ export async function startDatabase(service: ResolvedService, port: number, data
     return db;
   } catch (error) {
     await db.stop();
-    throw new StartError(`DynamoDB Local cannot use its data in ${dbPath} (${(error as Error).message.split('\n')[0]}): the file is damaged; ${resetHint(dataDir)}.`);
+    throw new StartError(
+      `DynamoDB Local cannot use its data in ${dbPath} (${(error as Error).message.split('\n')[0]}): the file is damaged; ${resetHint(dataDir)}.`,
+    );
   } finally {
     client.destroy();
   }
@@ -78,7 +89,9 @@ export function transformationFunction(service: ResolvedService): string {
   const destination = deliveryStreamProperties(service).ExtendedS3DestinationConfiguration as {
     ProcessingConfiguration?: { Processors?: Array<{ Parameters?: Array<{ ParameterName: string; ParameterValue: unknown }> }> };
   };
-  const arn = destination.ProcessingConfiguration?.Processors?.flatMap((p) => p.Parameters ?? []).find((p) => p.ParameterName === 'LambdaArn');
+  const arn = destination.ProcessingConfiguration?.Processors?.flatMap((p) => p.Parameters ?? []).find(
+    (p) => p.ParameterName === 'LambdaArn',
+  );
   const logicalId = (arn?.ParameterValue as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0];
   const key = Object.keys(service.functions).find((name) => `${name.charAt(0).toUpperCase()}${name.slice(1)}LambdaFunction` === logicalId);
   if (!key) throw new StartError('The clicks delivery stream names no transformation function of this service.');
@@ -103,7 +116,14 @@ export function startClicksStream(
   transform: (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>,
   keepsProcessAlive = true,
 ): Promise<FirehoseStandIn> {
-  return startFirehoseStandIn({ ...streamSettings(service), port, outputDir: join(dataDir, 'clicks-bucket'), transform, region: LOCAL_REGION, keepsProcessAlive });
+  return startFirehoseStandIn({
+    ...streamSettings(service),
+    port,
+    outputDir: join(dataDir, 'clicks-bucket'),
+    transform,
+    region: LOCAL_REGION,
+    keepsProcessAlive,
+  });
 }
 
 export interface SystemOptions {
@@ -147,7 +167,8 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     const website = buildWeb();
     website.catch(() => undefined); // awaited below
     const mailbox = new Mailbox(join(dataDir, 'mailbox.json'));
-    if (mailbox.damagedCopy) options.notice(`The mailbox file was damaged: moved it to ${mailbox.damagedCopy} and started an empty mailbox.`);
+    if (mailbox.damagedCopy)
+      options.notice(`The mailbox file was damaged: moved it to ${mailbox.damagedCopy} and started an empty mailbox.`);
     // Loaded only now, while serverless-esbuild bundles: cognito-local (and the AWS SDK v2 it brings) takes a moment.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
     const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
@@ -165,7 +186,9 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     if (cognitoResult.status === 'rejected') throw cognitoResult.reason;
     const [db, cognito] = [dbResult.value, cognitoResult.value];
     const ids = await ensureUserPool(service, cognito.endpoint, join(dataDir, 'user-pool.json')).catch((error: Error) => {
-      throw new StartError(`The local Cognito cannot use its data in ${join(dataDir, 'cognito')} (${error.message}); ${resetHint(dataDir)}.`);
+      throw new StartError(
+        `The local Cognito cannot use its data in ${join(dataDir, 'cognito')} (${error.message}); ${resetHint(dataDir)}.`,
+      );
     });
 
     const stream = await startClicksStream(service, ports.firehose, dataDir, options.transform(transformationFunction(service)));
@@ -173,7 +196,12 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
 
     const apiUrl = `http://127.0.0.1:${ports.api}/${STAGE}`;
     if (legacyListUrl) {
-      const proxy = await startLegacyProxy({ port: ports.api, stage: STAGE, legacyUrl: legacyListUrl, apiOrigin: `http://127.0.0.1:${ports.offline}` });
+      const proxy = await startLegacyProxy({
+        port: ports.api,
+        stage: STAGE,
+        legacyUrl: legacyListUrl,
+        apiOrigin: `http://127.0.0.1:${ports.offline}`,
+      });
       stoppers.push(() => closeServer(proxy));
     }
 
@@ -196,7 +224,10 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       port: ports.web,
       siteDir: WEB_DIST,
       mailbox,
-      contentSecurityPolicy: contentSecurityPolicy.forOrigins({ api: contentSecurityPolicy.originOf(info.apiUrl), cognito: info.cognitoEndpoint }),
+      contentSecurityPolicy: contentSecurityPolicy.forOrigins({
+        api: contentSecurityPolicy.originOf(info.apiUrl),
+        cognito: info.cognitoEndpoint,
+      }),
       siteConfig: siteConfig({ ...info, passwordPolicy: policies?.PasswordPolicy }),
     });
     stoppers.push(() => closeServer(web));

@@ -70,7 +70,11 @@ export async function ensureUserPool(service: ResolvedService, endpoint: string,
   try {
     const recorded = readUserPoolIds(idsFile);
     let ids = recorded && (await exists(client, recorded)) ? recorded : undefined;
-    ids ??= await findByName(client, String(userPoolProperties(service).UserPoolName), String(userPoolClientProperties(service).ClientName));
+    ids ??= await findByName(
+      client,
+      String(userPoolProperties(service).UserPoolName),
+      String(userPoolClientProperties(service).ClientName),
+    );
     if (!ids) {
       const { UserPool } = await client.send(new CreateUserPoolCommand(userPoolInput(service)));
       const userPoolId = UserPool?.Id as string;

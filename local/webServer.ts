@@ -47,7 +47,11 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
     if (!file.startsWith(options.siteDir)) return send(404, JSON_TYPE, '{"message":"Not found"}');
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) return send(404, JSON_TYPE, '{"message":"Not found"}');
-    res.writeHead(200, { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store', ...siteHeaders });
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': 'no-store',
+      ...siteHeaders,
+    });
     if (req.method === 'HEAD') return res.end();
     createReadStream(file).pipe(res);
   });

@@ -88,7 +88,9 @@ export function summarize(clicks: StoredClick[], top = 5): Report {
   const of = (action: string) => clicks.filter((c) => c.action === action);
   const views = of('view');
   const name = (c: StoredClick) => c.name ?? c.mysfitId ?? 'unknown';
-  const perUser = tally(views.map((c) => c.userId)).map((c) => c.count).sort((a, b) => a - b);
+  const perUser = tally(views.map((c) => c.userId))
+    .map((c) => c.count)
+    .sort((a, b) => a - b);
   const middle = Math.floor(perUser.length / 2);
   return {
     clicks: clicks.length,
@@ -102,7 +104,12 @@ export function summarize(clicks: StoredClick[], top = 5): Report {
       users: perUser.length,
       views: views.length,
       average: perUser.length ? Math.round((views.length / perUser.length) * 100) / 100 : 0,
-      median: perUser.length === 0 ? 0 : perUser.length % 2 ? (perUser[middle] as number) : ((perUser[middle - 1] as number) + (perUser[middle] as number)) / 2,
+      median:
+        perUser.length === 0
+          ? 0
+          : perUser.length % 2
+            ? (perUser[middle] as number)
+            : ((perUser[middle - 1] as number) + (perUser[middle] as number)) / 2,
       max: perUser.at(-1) ?? 0,
     },
   };

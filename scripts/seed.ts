@@ -23,9 +23,7 @@ async function main(): Promise<void> {
   const client = new DynamoDBClient({
     endpoint: values.endpoint,
     region: values.region ?? (local ? 'us-east-1' : undefined),
-    ...(local && !process.env.AWS_ACCESS_KEY_ID
-      ? { credentials: LOCAL_CREDENTIALS }
-      : {}),
+    ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: LOCAL_CREDENTIALS } : {}),
   });
   const count = await seedMysfits(client, values.table);
   console.log(`Seeded ${count} mysfits into ${values.table}${local ? ` at ${values.endpoint}` : ''}`);

@@ -41,7 +41,10 @@ const clickSchema = z.discriminatedUnion(
 export const clicksBodySchema = z.strictObject({
   clicks: z
     .array(clickSchema)
-    .check(z.minLength(1, 'must hold at least one click'), z.maxLength(MAX_CLICKS_PER_BATCH, `must hold at most ${MAX_CLICKS_PER_BATCH} clicks`)),
+    .check(
+      z.minLength(1, 'must hold at least one click'),
+      z.maxLength(MAX_CLICKS_PER_BATCH, `must hold at most ${MAX_CLICKS_PER_BATCH} clicks`),
+    ),
 });
 
 export type Click = z.output<typeof clickSchema>;

@@ -13,8 +13,7 @@ export type FilterName = keyof typeof FILTER_VALUES;
 export const FILTER_NAMES = Object.keys(FILTER_VALUES) as FilterName[];
 
 export type MysfitFilter =
-  | { filter: 'GoodEvil'; value: (typeof GOOD_EVIL)[number] }
-  | { filter: 'LawChaos'; value: (typeof LAW_CHAOS)[number] };
+  { filter: 'GoodEvil'; value: (typeof GOOD_EVIL)[number] } | { filter: 'LawChaos'; value: (typeof LAW_CHAOS)[number] };
 
 /** A mysfit as the API shows it (the workshop's field names). */
 export interface Mysfit {

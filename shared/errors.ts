@@ -56,15 +56,7 @@ const UNAVAILABLE_AWS_ERRORS = new Set([
 ]);
 
 /** Node network error codes for a database that cannot be reached. */
-const UNAVAILABLE_NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'EPIPE',
-  'EAI_AGAIN',
-]);
+const UNAVAILABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
 
 export interface ErrorResponse {
   statusCode: number;

@@ -32,7 +32,9 @@ function jsonErrors(): Middleware {
     onError: async (request) => {
       const { statusCode, message } = toErrorResponse(request.error);
       if (isMisconfiguration(request.error)) {
-        logger.error('Misconfigured: a table, index or stream in this function\'s settings does not exist', { error: request.error ?? undefined });
+        logger.error("Misconfigured: a table, index or stream in this function's settings does not exist", {
+          error: request.error ?? undefined,
+        });
       } else if (statusCode >= 500) {
         logger.error('Request failed', { error: request.error ?? undefined });
       }

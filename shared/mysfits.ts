@@ -32,9 +32,7 @@ export async function listMysfits(filter?: MysfitFilter): Promise<Mysfit[]> {
 }
 
 export async function getMysfit(mysfitId: string): Promise<Mysfit | undefined> {
-  const { Item } = await dynamodb.send(
-    new GetCommand({ TableName: MYSFITS_TABLE, Key: mysfitKey(mysfitId) }),
-  );
+  const { Item } = await dynamodb.send(new GetCommand({ TableName: MYSFITS_TABLE, Key: mysfitKey(mysfitId) }));
   return Item ? toMysfit(Item as MysfitItem) : undefined;
 }
 

@@ -22,10 +22,14 @@ export function filterValueProblem(filter: FilterName, value: string | undefined
  * The one way a request's zod issues become a 400: "Invalid <what>: <issue>; <issue>", each issue described by
  * `describe` (by default: the field's path, then what is wrong with it).
  */
-export function invalid(what: string, issues: readonly z.core.$ZodIssue[], describe = (issue: z.core.$ZodIssue) => {
-  const field = issue.path.join('.');
-  return field ? `${field} ${issue.message}` : issue.message;
-}): BadRequest {
+export function invalid(
+  what: string,
+  issues: readonly z.core.$ZodIssue[],
+  describe = (issue: z.core.$ZodIssue) => {
+    const field = issue.path.join('.');
+    return field ? `${field} ${issue.message}` : issue.message;
+  },
+): BadRequest {
   return new BadRequest(`Invalid ${what}: ${issues.map(describe).join('; ')}`);
 }
 

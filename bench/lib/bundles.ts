@@ -21,7 +21,11 @@ export interface BuiltBundle {
 }
 
 /** `minify: false` gives the same bundle readable, with each module's code under a `// path` comment. */
-export async function buildBundle(fn: FunctionName, variant: Variant, options: { minify?: boolean; folder?: string } = {}): Promise<BuiltBundle> {
+export async function buildBundle(
+  fn: FunctionName,
+  variant: Variant,
+  options: { minify?: boolean; folder?: string } = {},
+): Promise<BuiltBundle> {
   const dir = join(BUNDLE_DIR, options.folder ?? variant);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${fn}.js`);

@@ -19,7 +19,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   let connections = 0;
   const server = createServer((req, res) => {
     // e.g. DynamoDB_20120810.TransactWriteItems
-    const operation = String(req.headers['x-amz-target'] ?? `${req.method} ${req.url}`).split('.').pop() as string;
+    const operation = String(req.headers['x-amz-target'] ?? `${req.method} ${req.url}`)
+      .split('.')
+      .pop() as string;
     operations.push(operation);
     const forward = request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },

@@ -7,6 +7,8 @@ import { PROJECT_ROOT } from '../../dev/paths';
 
 export const ROOT = PROJECT_ROOT;
 
-export const FUNCTIONS: readonly string[] = HTTP_FUNCTIONS.filter((key) => actionsOf(key).length > 0 && actionsOf(key).every((action) => action.startsWith('dynamodb:')));
+export const FUNCTIONS: readonly string[] = HTTP_FUNCTIONS.filter(
+  (key) => actionsOf(key).length > 0 && actionsOf(key).every((action) => action.startsWith('dynamodb:')),
+);
 
 export type FunctionName = string;

@@ -73,9 +73,12 @@ export async function startLocalStack(dataDir: string, ports?: Ports, command: C
       if (exitCode !== null || signalCode !== null) {
         // 128 + n: the system died of a signal. The bench sends none before it stops the system.
         const Failure = signalCode !== null || (exitCode ?? 0) > 128 ? StoppedFromOutside : Error;
-        throw new Failure(`the local system exited (${signalCode ?? `code ${exitCode}`}) before it answered:\n${system.output().slice(-4000)}`);
+        throw new Failure(
+          `the local system exited (${signalCode ?? `code ${exitCode}`}) before it answered:\n${system.output().slice(-4000)}`,
+        );
       }
-      if (Date.now() > deadline) throw new Error(`the local system did not answer 200 at ${apiUrl}/mysfits within ${START_TIMEOUT_MS / 1000} s`);
+      if (Date.now() > deadline)
+        throw new Error(`the local system did not answer 200 at ${apiUrl}/mysfits within ${START_TIMEOUT_MS / 1000} s`);
       try {
         const response = await fetch(`${apiUrl}/mysfits`, { signal: AbortSignal.timeout(2_000) });
         await response.arrayBuffer();
@@ -88,7 +91,15 @@ export async function startLocalStack(dataDir: string, ports?: Ports, command: C
     // stack.json (and the banner) follow the system's own readiness check, moments later.
     const info = await system.ready;
     const banner = /started in ([\d.]+) s/.exec(system.output());
-    return { info, ports: chosen, dataDir, firstOkMs, bannerMs: banner ? Number(banner[1]) * 1000 : undefined, output: system.output, stop };
+    return {
+      info,
+      ports: chosen,
+      dataDir,
+      firstOkMs,
+      bannerMs: banner ? Number(banner[1]) * 1000 : undefined,
+      output: system.output,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

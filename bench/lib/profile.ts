@@ -99,7 +99,9 @@ export async function profileByPackage(
       samples: total,
       calls: n,
       packages: shares(byPackage, total),
-      functions: shares(byFunction, total).slice(0, 15).map((f) => ({ ...f, package: functionPackage.get(f.name) ?? '?' })),
+      functions: shares(byFunction, total)
+        .slice(0, 15)
+        .map((f) => ({ ...f, package: functionPackage.get(f.name) ?? '?' })),
     };
   } finally {
     await session.post('Profiler.disable').catch(() => undefined);

@@ -15,5 +15,12 @@ export function renderTable(table: Table): string {
   const line = (cells: string[]) =>
     `| ${cells.map((cell, i) => (numeric[i] ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number))).join(' | ')} |`;
   const rule = `|${widths.map((width, i) => (numeric[i] ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`;
-  return [`### ${table.title}`, '', line(table.columns), rule, ...table.rows.map(line), ...(table.notes?.length ? ['', ...table.notes] : [])].join('\n');
+  return [
+    `### ${table.title}`,
+    '',
+    line(table.columns),
+    rule,
+    ...table.rows.map(line),
+    ...(table.notes?.length ? ['', ...table.notes] : []),
+  ].join('\n');
 }

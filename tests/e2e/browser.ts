@@ -9,12 +9,22 @@ const SCREENSHOTS = join(__dirname, 'screenshots');
 /** The browser, or at once the one sentence that says what to install: never a hang, never a download. */
 export function launch(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    return Promise.reject(new Error(`Chromium was not found at ${CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to it.`));
+    return Promise.reject(
+      new Error(`Chromium was not found at ${CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to it.`),
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

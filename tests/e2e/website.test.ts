@@ -158,13 +158,21 @@ test('sign-in is SRP, as in AWS: in, out and in again, and the password is never
   });
   await registerAndLogIn(page, email);
   // The session lives in this tab's sessionStorage, as the README says.
-  const refreshToken = await page.evaluate<string | undefined>("Object.entries(sessionStorage).find(([key]) => key.endsWith('.refreshToken'))?.[1]");
+  const refreshToken = await page.evaluate<string | undefined>(
+    "Object.entries(sessionStorage).find(([key]) => key.endsWith('.refreshToken'))?.[1]",
+  );
   expect(refreshToken).toEqual(expect.any(String));
   const cognitoKeys = (storage: 'localStorage' | 'sessionStorage') =>
     page.evaluate<string[]>(`Object.keys(${storage}).filter((key) => key.startsWith('CognitoIdentityServiceProvider'))`);
   expect(await cognitoKeys('localStorage')).toEqual([]);
   const refreshWith = (token: string) =>
-    cognitoClient(stack).send(new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: token } }));
+    cognitoClient(stack).send(
+      new InitiateAuthCommand({
+        ClientId: stack.info.userPoolClientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: token },
+      }),
+    );
   // Before log out the refresh token works...
   expect((await refreshWith(refreshToken as string)).AuthenticationResult?.IdToken).toEqual(expect.any(String));
   await step(page, 'out and in again', async () => {
@@ -190,11 +198,9 @@ test('sign-in is SRP, as in AWS: in, out and in again, and the password is never
   });
   const initiations = signIns.filter((call) => call.target.endsWith('.InitiateAuth'));
   expect(initiations.map((call) => JSON.parse(call.body).AuthFlow)).toEqual(['USER_SRP_AUTH', 'USER_SRP_AUTH', 'USER_SRP_AUTH']);
-  expect(signIns.filter((call) => call.target.endsWith('.RespondToAuthChallenge')).map((call) => JSON.parse(call.body).ChallengeName)).toEqual([
-    'PASSWORD_VERIFIER',
-    'PASSWORD_VERIFIER',
-    'PASSWORD_VERIFIER',
-  ]);
+  expect(
+    signIns.filter((call) => call.target.endsWith('.RespondToAuthChallenge')).map((call) => JSON.parse(call.body).ChallengeName),
+  ).toEqual(['PASSWORD_VERIFIER', 'PASSWORD_VERIFIER', 'PASSWORD_VERIFIER']);
   for (const call of signIns) expect(call.body).not.toContain(PASSWORD);
   for (const call of signIns) expect(call.body).not.toContain('Wrong2026x');
   await context.close();
@@ -339,7 +345,11 @@ test('what a person browses reaches the clicks report', async () => {
   const context = await newContext(browser);
   const page = await context.newPage();
   await step(page, 'browse profiles', async () => {
-    for (const [id, name] of [[GARY, 'Gary'], [NESSI, 'Nessi'], [GARY, 'Gary']] as const) {
+    for (const [id, name] of [
+      [GARY, 'Gary'],
+      [NESSI, 'Nessi'],
+      [GARY, 'Gary'],
+    ] as const) {
       await page.goto(`${stack.info.websiteUrl}/#/`);
       await viewHeading(page, 'Meet the Mysfits').waitFor();
       await page.locator('.card').first().waitFor();

@@ -21,12 +21,21 @@ beforeAll(async () => {
 
 /** The value at `path` inside `value`, or undefined where the path ends early. */
 const at = (value: unknown, ...path: Array<string | number>): unknown =>
-  path.reduce<unknown>((node, step) => (node && typeof node === 'object' ? (node as Record<string | number, unknown>)[step] : undefined), value);
+  path.reduce<unknown>(
+    (node, step) => (node && typeof node === 'object' ? (node as Record<string | number, unknown>)[step] : undefined),
+    value,
+  );
 
 const destination = () => properties(template, 'ClicksDeliveryStream').ExtendedS3DestinationConfiguration as Record<string, unknown>;
 const tableInput = () => properties(template, 'ClicksTable').TableInput as Record<string, unknown>;
 
-interface Statement { Effect: string; Principal?: unknown; Action: string | string[]; Resource: unknown; Condition?: unknown }
+interface Statement {
+  Effect: string;
+  Principal?: unknown;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
 interface RoleProperties {
   AssumeRolePolicyDocument: { Statement: Statement[] };
   Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }>;
@@ -37,8 +46,16 @@ const roleOf = (id: string) => properties(template, id) as unknown as RoleProper
 const statementsOf = (id: string) => (roleOf(id).Policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement);
 
 /** A statement as comparable text: effect, sorted actions, resources as the text they make. */
-const normalise = (s: Statement) => ({ Effect: s.Effect, Action: [s.Action].flat().sort(), Resource: [s.Resource].flat().map(textOf).sort() });
-const allow = (actions: string[], resources: string[]) => ({ Effect: 'Allow', Action: [...actions].sort(), Resource: [...resources].sort() });
+const normalise = (s: Statement) => ({
+  Effect: s.Effect,
+  Action: [s.Action].flat().sort(),
+  Resource: [s.Resource].flat().map(textOf).sort(),
+});
+const allow = (actions: string[], resources: string[]) => ({
+  Effect: 'Allow',
+  Action: [...actions].sort(),
+  Resource: [...resources].sort(),
+});
 const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 // ------------------------------------------------------------------ POST /clicks
@@ -102,7 +119,7 @@ describe('POST /clicks', () => {
     expect(variables.CLICKS_STREAM).toBe(properties(template, 'ClicksDeliveryStream').DeliveryStreamName);
   });
 
-  test('enrichClicks has no route and no resource policy: only the stream\'s role invokes it', () => {
+  test("enrichClicks has no route and no resource policy: only the stream's role invokes it", () => {
     // Arrange
     const refersToEnrich = (value: unknown) => JSON.stringify(value).includes('EnrichClicksLambdaFunction');
     // Act
@@ -124,7 +141,9 @@ describe('the delivery stream', () => {
     expect(resource(template, 'ClicksDeliveryStream').Type).toBe('AWS::KinesisFirehose::DeliveryStream');
     expect(props.DeliveryStreamName).toBe(STREAM_NAME);
     expect(props.DeliveryStreamType).toBe('DirectPut');
-    expect(props.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: expect.stringMatching(/^(AWS_OWNED_CMK|CUSTOMER_MANAGED_CMK)$/) });
+    expect(props.DeliveryStreamEncryptionConfigurationInput).toEqual({
+      KeyType: expect.stringMatching(/^(AWS_OWNED_CMK|CUSTOMER_MANAGED_CMK)$/),
+    });
     expect(destination().BucketARN).toEqual({ 'Fn::GetAtt': ['ClicksBucket', 'Arn'] });
     expect(destination().RoleARN).toEqual({ 'Fn::GetAtt': ['ClicksFirehoseRole', 'Arn'] });
   });
@@ -146,7 +165,10 @@ describe('the delivery stream', () => {
 
   test('runs every buffer through enrichClicks (a Lambda processor)', () => {
     // Arrange
-    const processing = destination().ProcessingConfiguration as { Enabled: boolean; Processors: Array<{ Type: string; Parameters: Array<{ ParameterName: string; ParameterValue: unknown }> }> };
+    const processing = destination().ProcessingConfiguration as {
+      Enabled: boolean;
+      Processors: Array<{ Type: string; Parameters: Array<{ ParameterName: string; ParameterValue: unknown }> }>;
+    };
     // Act
     const [processor] = processing.Processors;
     const parameters = Object.fromEntries((processor?.Parameters ?? []).map((p) => [p.ParameterName, p.ParameterValue]));
@@ -168,7 +190,7 @@ describe('the delivery stream', () => {
     expect(Number(hints.SizeInMBs)).toBeGreaterThan(0);
   });
 
-  test('the transformation can finish within Firehose\'s 5-minute invocation limit', () => {
+  test("the transformation can finish within Firehose's 5-minute invocation limit", () => {
     // Arrange / Act
     const timeout = Number(properties(template, 'EnrichClicksLambdaFunction').Timeout);
     // Assert
@@ -181,11 +203,27 @@ describe('the delivery stream', () => {
 
 describe('the clicks bucket', () => {
   test.each([
-    { what: 'blocks every kind of public access', path: ['PublicAccessBlockConfiguration'],
-      expected: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } },
-    { what: 'encrypts every object at rest', path: ['BucketEncryption', 'ServerSideEncryptionConfiguration'],
-      expected: [expect.objectContaining({ ServerSideEncryptionByDefault: expect.objectContaining({ SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/) }) })] },
-    { what: 'owns every object (ACLs off)', path: ['OwnershipControls'], expected: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } },
+    {
+      what: 'blocks every kind of public access',
+      path: ['PublicAccessBlockConfiguration'],
+      expected: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    },
+    {
+      what: 'encrypts every object at rest',
+      path: ['BucketEncryption', 'ServerSideEncryptionConfiguration'],
+      expected: [
+        expect.objectContaining({
+          ServerSideEncryptionByDefault: expect.objectContaining({
+            SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/),
+          }),
+        }),
+      ],
+    },
+    {
+      what: 'owns every object (ACLs off)',
+      path: ['OwnershipControls'],
+      expected: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    },
     { what: 'has no canned ACL', path: ['AccessControl'], expected: undefined },
     { what: 'is not a website endpoint', path: ['WebsiteConfiguration'], expected: undefined },
   ])('$what', ({ path, expected }) => {
@@ -199,7 +237,9 @@ describe('the clicks bucket', () => {
 
   test('has exactly one policy, which only denies requests over plain HTTP, to the bucket and its objects', () => {
     // Arrange
-    const policies = resourcesOfType(template, 'AWS::S3::BucketPolicy').filter(([, p]) => textOf(p.Properties?.Bucket) === '${ClicksBucket}');
+    const policies = resourcesOfType(template, 'AWS::S3::BucketPolicy').filter(
+      ([, p]) => textOf(p.Properties?.Bucket) === '${ClicksBucket}',
+    );
     // Act
     const statements = at(properties(template, 'ClicksBucketPolicy'), 'PolicyDocument', 'Statement') as Statement[];
     // Assert
@@ -213,11 +253,13 @@ describe('the clicks bucket', () => {
     expect(deny?.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
   });
 
-  test('expires Athena\'s query results, and nothing else', () => {
+  test("expires Athena's query results, and nothing else", () => {
     // Arrange / Act
     const rules = at(properties(template, 'ClicksBucket'), 'LifecycleConfiguration', 'Rules') as Array<Record<string, unknown>>;
     // Assert
-    expect(rules).toEqual([expect.objectContaining({ Status: 'Enabled', Prefix: 'athena-results/', ExpirationInDays: expect.any(Number) })]);
+    expect(rules).toEqual([
+      expect.objectContaining({ Status: 'Enabled', Prefix: 'athena-results/', ExpirationInDays: expect.any(Number) }),
+    ]);
   });
 });
 
@@ -225,10 +267,21 @@ describe('the clicks bucket', () => {
 
 /** Every field a stored click can have: POST /clicks's record of a mysfit click and of a filter, and what enrichClicks adds. */
 const STORED_FIELDS = [
-  ...Object.keys(toClickRecord({ action: 'view', mysfitId: 'id', at: '2026-11-27T14:04:51.250Z' }, { userId: 'u', signedIn: true }, new Date())),
-  ...Object.keys(toClickRecord({ action: 'filter', filter: 'GoodEvil', value: 'Evil', at: '2026-11-27T14:04:51.250Z' }, { userId: 'u', signedIn: true }, new Date())),
+  ...Object.keys(
+    toClickRecord({ action: 'view', mysfitId: 'id', at: '2026-11-27T14:04:51.250Z' }, { userId: 'u', signedIn: true }, new Date()),
+  ),
+  ...Object.keys(
+    toClickRecord(
+      { action: 'filter', filter: 'GoodEvil', value: 'Evil', at: '2026-11-27T14:04:51.250Z' },
+      { userId: 'u', signedIn: true },
+      new Date(),
+    ),
+  ),
   // shared/enrichment.ts MysfitAttributes
-  'name', 'species', 'goodevil', 'lawchaos',
+  'name',
+  'species',
+  'goodevil',
+  'lawchaos',
 ];
 
 describe('the Glue database and table', () => {
@@ -241,7 +294,7 @@ describe('the Glue database and table', () => {
     expect(at(props, 'DatabaseInput', 'Name')).toBe('mysfits_prod_clicks');
   });
 
-  test('the table is an external JSON table in that database, over the bucket\'s clicks/ prefix', () => {
+  test("the table is an external JSON table in that database, over the bucket's clicks/ prefix", () => {
     // Arrange / Act
     const props = properties(template, 'ClicksTable');
     const input = tableInput();
@@ -309,7 +362,7 @@ describe('the Glue database and table', () => {
     expect(String(parameters[name])).toBe(value);
   });
 
-  test('the projected location is the stream\'s prefix, with the same zero-padded partitions', () => {
+  test("the projected location is the stream's prefix, with the same zero-padded partitions", () => {
     // Arrange
     const projected = at(tableInput(), 'Parameters', 'storage.location.template');
     // Act: Firehose's !{timestamp:yyyy|MM|dd} are the projected ${year}, ${month}, ${day} (MM and dd have two digits).
@@ -324,7 +377,7 @@ describe('the Glue database and table', () => {
 });
 
 describe('the Athena workgroup', () => {
-  test('writes results, encrypted, to the bucket\'s athena-results/ (outside clicks/), and clients cannot override it', () => {
+  test("writes results, encrypted, to the bucket's athena-results/ (outside clicks/), and clients cannot override it", () => {
     // Arrange / Act
     const props = properties(template, 'ClicksWorkGroup');
     const config = props.WorkGroupConfiguration as Record<string, unknown>;
@@ -333,7 +386,9 @@ describe('the Athena workgroup', () => {
     expect(props.Name).toBe(STREAM_NAME);
     expect(config.EnforceWorkGroupConfiguration).toBe(true);
     expect(at(config, 'ResultConfiguration', 'OutputLocation')).toEqual({ 'Fn::Sub': 's3://${ClicksBucket}/athena-results/' });
-    expect(at(config, 'ResultConfiguration', 'EncryptionConfiguration', 'EncryptionOption')).toEqual(expect.stringMatching(/^(SSE_S3|SSE_KMS|CSE_KMS)$/));
+    expect(at(config, 'ResultConfiguration', 'EncryptionConfiguration', 'EncryptionOption')).toEqual(
+      expect.stringMatching(/^(SSE_S3|SSE_KMS|CSE_KMS)$/),
+    );
   });
 });
 
@@ -364,15 +419,25 @@ const ROLES = [
     trustedBy: 'firehose.amazonaws.com',
     statements: [
       allow(
-        ['s3:AbortMultipartUpload', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket', 's3:ListBucketMultipartUploads', 's3:PutObject'],
+        [
+          's3:AbortMultipartUpload',
+          's3:GetBucketLocation',
+          's3:GetObject',
+          's3:ListBucket',
+          's3:ListBucketMultipartUploads',
+          's3:PutObject',
+        ],
         ['${ClicksBucket.Arn}', '${ClicksBucket.Arn}/*'],
       ),
-      allow(['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'], ['${EnrichClicksLambdaFunction.Arn}', '${EnrichClicksLambdaFunction.Arn}:*']),
+      allow(
+        ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
+        ['${EnrichClicksLambdaFunction.Arn}', '${EnrichClicksLambdaFunction.Arn}:*'],
+      ),
     ],
   },
 ];
 
-describe('the clickstream\'s roles', () => {
+describe("the clickstream's roles", () => {
   test.each(ROLES)('$role allows exactly what its part does', ({ role, statements }) => {
     // Arrange
     const expected = [...statements].sort(byJson);

@@ -31,7 +31,19 @@ export interface Packaged {
 }
 
 /** Build output and local state that packaging neither needs nor may share with a running local stack. */
-const NOT_COPIED = new Set(['node_modules', '.git', '.esbuild', '.serverless', '.build', '.local', '.scratch', '.cognito', '.dynamodb', 'dist', 'coverage']);
+const NOT_COPIED = new Set([
+  'node_modules',
+  '.git',
+  '.esbuild',
+  '.serverless',
+  '.build',
+  '.local',
+  '.scratch',
+  '.cognito',
+  '.dynamodb',
+  'dist',
+  'coverage',
+]);
 
 /** The environment of this process without any way to reach AWS credentials, and with temp files under `tmp`. */
 function packagingEnv(tmp: string): NodeJS.ProcessEnv {
@@ -65,8 +77,15 @@ export async function packageProd(params: Record<string, string> = {}): Promise<
     await cp(PROJECT_ROOT, service, { recursive: true, filter: (source) => !NOT_COPIED.has(basename(source)) });
     await symlink(join(PROJECT_ROOT, 'node_modules'), join(service, 'node_modules'), 'dir');
 
-    const args = ['serverless', 'package', '--stage', 'prod', '--package', output,
-      ...Object.entries(params).map(([name, value]) => `--param=${name}=${value}`)];
+    const args = [
+      'serverless',
+      'package',
+      '--stage',
+      'prod',
+      '--package',
+      output,
+      ...Object.entries(params).map(([name, value]) => `--param=${name}=${value}`),
+    ];
     try {
       await run('npx', args, { cwd: service, env: packagingEnv(tmp), timeout: 110_000, maxBuffer: 10 * 1024 * 1024 });
     } catch (error) {

@@ -47,7 +47,13 @@ beforeAll(async () => {
 const FUNCTIONS = ALL_FUNCTIONS;
 type FunctionName = string;
 const prefix = logicalIdPrefix;
-const ROUTES = ALL_ROUTES.map((r) => ({ route: r.route, method: r.methodLogicalId, httpMethod: r.method, signedIn: r.authorized, functionKey: r.functionKey }));
+const ROUTES = ALL_ROUTES.map((r) => ({
+  route: r.route,
+  method: r.methodLogicalId,
+  httpMethod: r.method,
+  signedIn: r.authorized,
+  functionKey: r.functionKey,
+}));
 
 describe('the Cognito authorizer', () => {
   test('checks ID tokens from the Authorization header against the user pool', () => {
@@ -75,13 +81,19 @@ describe('the Cognito authorizer', () => {
   const PUBLIC_ROUTES = ['GET /mysfits', 'GET /mysfits/{mysfitId}', 'POST /clicks'];
 
   test('only the public routes are open: every other one has the Cognito authorizer in serverless.yml', () => {
-    expect(ROUTES.filter((r) => !r.signedIn).map((r) => r.route).sort()).toEqual([...PUBLIC_ROUTES].sort());
+    expect(
+      ROUTES.filter((r) => !r.signedIn)
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual([...PUBLIC_ROUTES].sort());
   });
 
   test.each(ROUTES)('$route is in the template and runs its function ($functionKey)', ({ method, functionKey }) => {
     // A GetAtt of the function's Arn, or a Sub naming it (the list route's, inside the legacy switch's Fn::If).
     const integration = JSON.stringify(at(properties(template, method), ['Integration']));
-    expect(integration).toMatch(new RegExp(`"${prefix(functionKey)}LambdaFunction","Arn"|\\$\\{${prefix(functionKey)}LambdaFunction\\.Arn\\}`));
+    expect(integration).toMatch(
+      new RegExp(`"${prefix(functionKey)}LambdaFunction","Arn"|\\$\\{${prefix(functionKey)}LambdaFunction\\.Arn\\}`),
+    );
   });
 
   test.each(ROUTES)('$route: signed in only = $signedIn', ({ method, httpMethod, signedIn }) => {
@@ -130,7 +142,10 @@ describe('the user pool', () => {
 
 // ------------------------------------------------------------------ data
 
-interface KeyElement { AttributeName: string; KeyType: 'HASH' | 'RANGE' }
+interface KeyElement {
+  AttributeName: string;
+  KeyType: 'HASH' | 'RANGE';
+}
 interface TableProperties {
   TableName: string;
   BillingMode: string;
@@ -140,7 +155,12 @@ interface TableProperties {
   PointInTimeRecoverySpecification?: { PointInTimeRecoveryEnabled: unknown };
 }
 const key = (hash: string, range?: string): KeyElement[] =>
-  range ? [{ AttributeName: hash, KeyType: 'HASH' }, { AttributeName: range, KeyType: 'RANGE' }] : [{ AttributeName: hash, KeyType: 'HASH' }];
+  range
+    ? [
+        { AttributeName: hash, KeyType: 'HASH' },
+        { AttributeName: range, KeyType: 'RANGE' },
+      ]
+    : [{ AttributeName: hash, KeyType: 'HASH' }];
 
 describe('the tables', () => {
   test('there are exactly the mysfits table, the user activity table and the visitor salts table', () => {
@@ -164,8 +184,13 @@ describe('the tables', () => {
   });
 
   test.each([
-    { id: 'MysfitsTable', name: MYSFITS_TABLE, keySchema: key('MysfitId'), condition: 'CreateMysfitsTable',
-      indexes: { GoodEvilIndex: key('GoodEvil', 'MysfitId'), LawChaosIndex: key('LawChaos', 'MysfitId') } },
+    {
+      id: 'MysfitsTable',
+      name: MYSFITS_TABLE,
+      keySchema: key('MysfitId'),
+      condition: 'CreateMysfitsTable',
+      indexes: { GoodEvilIndex: key('GoodEvil', 'MysfitId'), LawChaosIndex: key('LawChaos', 'MysfitId') },
+    },
     { id: 'UserActivityTable', name: ACTIVITY_TABLE, keySchema: key('UserId', 'Activity'), condition: undefined, indexes: {} },
   ])('$id: keys, indexes, on-demand, point-in-time recovery on in prod', ({ id, name, keySchema, condition, indexes }) => {
     // Arrange
@@ -186,12 +211,14 @@ describe('the tables', () => {
     // Arrange
     const props = properties(template, id) as unknown as TableProperties;
     // Act: CloudFormation rejects a definition no key uses, and a key with no definition.
-    const used = new Set([...props.KeySchema, ...(props.GlobalSecondaryIndexes ?? []).flatMap((gsi) => gsi.KeySchema)].map((k) => k.AttributeName));
+    const used = new Set(
+      [...props.KeySchema, ...(props.GlobalSecondaryIndexes ?? []).flatMap((gsi) => gsi.KeySchema)].map((k) => k.AttributeName),
+    );
     // Assert
     expect(props.AttributeDefinitions.map((a) => a.AttributeName).sort()).toEqual([...used].sort());
   });
 
-  test('the mysfits table is created unless the workshop\'s table is adopted (createMysfitsTable)', () => {
+  test("the mysfits table is created unless the workshop's table is adopted (createMysfitsTable)", () => {
     // Arrange / Act / Assert
     expect(evaluateCondition(template, 'CreateMysfitsTable')).toBe(true);
   });
@@ -199,7 +226,11 @@ describe('the tables', () => {
 
 // ------------------------------------------------------------------ functions and their roles
 
-interface Statement { Effect: string; Action: string | string[]; Resource: unknown }
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
 interface RoleProperties {
   AssumeRolePolicyDocument: { Statement: Array<{ Effect: string; Principal: unknown; Action: unknown }> };
   Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }>;
@@ -217,7 +248,10 @@ const normalise = (s: Statement) => ({ Effect: s.Effect, Action: [s.Action].flat
 const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 const DATA_ACCESS: Record<FunctionName, Array<ReturnType<typeof allow>>> = {
-  listMysfits: [allow(['dynamodb:Scan'], [mysfitsTable]), allow(['dynamodb:Query'], [mysfitsIndex('GoodEvilIndex'), mysfitsIndex('LawChaosIndex')])],
+  listMysfits: [
+    allow(['dynamodb:Scan'], [mysfitsTable]),
+    allow(['dynamodb:Query'], [mysfitsIndex('GoodEvilIndex'), mysfitsIndex('LawChaosIndex')]),
+  ],
   getMysfit: [allow(['dynamodb:GetItem'], [mysfitsTable])],
   likeMysfit: [allow(['dynamodb:UpdateItem', 'dynamodb:GetItem'], [mysfitsTable]), allow(['dynamodb:PutItem'], [activityTable])],
   unlikeMysfit: [allow(['dynamodb:UpdateItem', 'dynamodb:GetItem'], [mysfitsTable]), allow(['dynamodb:DeleteItem'], [activityTable])],
@@ -277,12 +311,14 @@ describe('the functions', () => {
     expect(new Set(roles.map((role) => JSON.stringify(role))).size).toBe(FUNCTIONS.length);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
     // The one other role is the delivery stream's own (tested with the clicks pipeline).
-    expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(
-      [...FUNCTIONS.map((fn) => `${prefix(fn)}Role`), 'ClicksFirehoseRole'].sort(),
-    );
+    expect(
+      resourcesOfType(template, 'AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([...FUNCTIONS.map((fn) => `${prefix(fn)}Role`), 'ClicksFirehoseRole'].sort());
   });
 
-  test.each(FUNCTIONS)('%s\'s role can be assumed by Lambda only, and has no managed policies', (fn) => {
+  test.each(FUNCTIONS)("%s's role can be assumed by Lambda only, and has no managed policies", (fn) => {
     // Arrange / Act
     const role = roleOf(fn);
     // Assert
@@ -292,7 +328,7 @@ describe('the functions', () => {
     expect(role.ManagedPolicyArns).toBeUndefined();
   });
 
-  test.each(FUNCTIONS)('%s\'s role allows exactly its own log group and its data access', (fn) => {
+  test.each(FUNCTIONS)("%s's role allows exactly its own log group and its data access", (fn) => {
     // Arrange
     const ownLogGroup = allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [{ 'Fn::GetAtt': [`${prefix(fn)}LogGroup`, 'Arn'] }]);
     const expected = [ownLogGroup, ...(DATA_ACCESS[fn] ?? [])].sort(byJson);
@@ -302,7 +338,7 @@ describe('the functions', () => {
     expect(actual).toEqual(expected);
   });
 
-  test.each(FUNCTIONS)('%s\'s log group is the one Lambda writes it to', (fn) => {
+  test.each(FUNCTIONS)("%s's log group is the one Lambda writes it to", (fn) => {
     // Arrange
     const functionName = properties(template, `${prefix(fn)}LambdaFunction`).FunctionName;
     // Act
@@ -312,7 +348,7 @@ describe('the functions', () => {
     expect(logGroup.LogGroupName).toBe(`/aws/lambda/${String(functionName)}`);
   });
 
-  test.each(FUNCTIONS)('%s\'s role has no wildcard action or resource', (fn) => {
+  test.each(FUNCTIONS)("%s's role has no wildcard action or resource", (fn) => {
     // Arrange
     const statements = statementsOf(fn);
     // Act
@@ -358,7 +394,7 @@ describe('the API', () => {
     ]);
   });
 
-  test('the stage is throttled as serverless.yml\'s prod parameters say', () => {
+  test("the stage is throttled as serverless.yml's prod parameters say", () => {
     // Arrange
     const [deploymentId] = onlyResourceOfType(template, 'AWS::ApiGateway::Deployment');
     // Act
@@ -368,7 +404,12 @@ describe('the API', () => {
     expect(props.StageName).toBe('prod');
     expect(props.DeploymentId).toEqual({ Ref: deploymentId });
     expect(props.MethodSettings).toEqual([
-      { ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: Number(PROD.throttleRateLimit), ThrottlingBurstLimit: Number(PROD.throttleBurstLimit) },
+      {
+        ResourcePath: '/*',
+        HttpMethod: '*',
+        ThrottlingRateLimit: Number(PROD.throttleRateLimit),
+        ThrottlingBurstLimit: Number(PROD.throttleBurstLimit),
+      },
     ]);
   });
 
@@ -411,11 +452,14 @@ describe('the API', () => {
 
 // ------------------------------------------------------------------ legacy switch
 
-describe('the legacy switch (GET /mysfits through a VPC link to the old service\'s NLB)', () => {
+describe("the legacy switch (GET /mysfits through a VPC link to the old service's NLB)", () => {
   const listMysfitsIntegration = {
     Type: 'AWS_PROXY',
     IntegrationHttpMethod: 'POST',
-    Uri: { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ListMysfitsLambdaFunction.Arn}/invocations' },
+    Uri: {
+      'Fn::Sub':
+        'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ListMysfitsLambdaFunction.Arn}/invocations',
+    },
   };
 
   test.each([
@@ -445,7 +489,13 @@ describe('the legacy switch (GET /mysfits through a VPC link to the old service\
     expect(integration).toEqual({
       'Fn::If': [
         'UseLegacyNlb',
-        { Type: 'HTTP_PROXY', IntegrationHttpMethod: 'GET', ConnectionType: 'VPC_LINK', ConnectionId: { Ref: linkId }, Uri: `http://${NLB_DNS}/mysfits` },
+        {
+          Type: 'HTTP_PROXY',
+          IntegrationHttpMethod: 'GET',
+          ConnectionType: 'VPC_LINK',
+          ConnectionId: { Ref: linkId },
+          Uri: `http://${NLB_DNS}/mysfits`,
+        },
         listMysfitsIntegration,
       ],
     });
@@ -475,8 +525,17 @@ describe('the legacy switch (GET /mysfits through a VPC link to the old service\
 const at = (value: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((node, step) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined), value);
 
-interface Origin { Id: string; DomainName: unknown; OriginAccessControlId?: unknown; S3OriginConfig?: unknown; CustomOriginConfig?: unknown }
-interface DistributionConfig { Origins: Origin[]; DefaultCacheBehavior: { TargetOriginId: string } }
+interface Origin {
+  Id: string;
+  DomainName: unknown;
+  OriginAccessControlId?: unknown;
+  S3OriginConfig?: unknown;
+  CustomOriginConfig?: unknown;
+}
+interface DistributionConfig {
+  Origins: Origin[];
+  DefaultCacheBehavior: { TargetOriginId: string };
+}
 interface PolicyStatement {
   Effect: string;
   Principal?: unknown;
@@ -497,34 +556,76 @@ function conditionValue(statement: PolicyStatement, operator: string, key: strin
 }
 
 /** Anyone: '*', or an AWS principal of '*'. */
-const isPublic = (principal: unknown): boolean =>
-  principal === '*' || [at(principal, ['AWS'])].flat().includes('*');
+const isPublic = (principal: unknown): boolean => principal === '*' || [at(principal, ['AWS'])].flat().includes('*');
 
 const actionsOf = (statement: PolicyStatement): string[] => [statement.Action].flat().sort();
 const resourcesOf = (statement: PolicyStatement): string[] => [statement.Resource].flat().map(textOf).sort();
 
 describe('the website', () => {
   test.each([
-    { what: 'the bucket blocks every kind of public access', id: 'WebsiteBucket', path: ['PublicAccessBlockConfiguration'],
-      expected: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } },
-    { what: 'the bucket encrypts every object at rest', id: 'WebsiteBucket', path: ['BucketEncryption', 'ServerSideEncryptionConfiguration'],
-      expected: [expect.objectContaining({ ServerSideEncryptionByDefault: expect.objectContaining({ SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/) }) })] },
-    { what: 'the bucket owner owns every object (ACLs off)', id: 'WebsiteBucket', path: ['OwnershipControls'],
-      expected: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } },
+    {
+      what: 'the bucket blocks every kind of public access',
+      id: 'WebsiteBucket',
+      path: ['PublicAccessBlockConfiguration'],
+      expected: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    },
+    {
+      what: 'the bucket encrypts every object at rest',
+      id: 'WebsiteBucket',
+      path: ['BucketEncryption', 'ServerSideEncryptionConfiguration'],
+      expected: [
+        expect.objectContaining({
+          ServerSideEncryptionByDefault: expect.objectContaining({
+            SSEAlgorithm: expect.stringMatching(/^(AES256|aws:kms|aws:kms:dsse)$/),
+          }),
+        }),
+      ],
+    },
+    {
+      what: 'the bucket owner owns every object (ACLs off)',
+      id: 'WebsiteBucket',
+      path: ['OwnershipControls'],
+      expected: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    },
     { what: 'the bucket is not an S3 website endpoint', id: 'WebsiteBucket', path: ['WebsiteConfiguration'], expected: undefined },
     { what: 'the bucket has no canned ACL', id: 'WebsiteBucket', path: ['AccessControl'], expected: undefined },
-    { what: 'the origin access control is for S3', id: 'WebsiteOriginAccessControl',
-      path: ['OriginAccessControlConfig', 'OriginAccessControlOriginType'], expected: 's3' },
-    { what: 'the origin access control signs every request', id: 'WebsiteOriginAccessControl',
-      path: ['OriginAccessControlConfig', 'SigningBehavior'], expected: 'always' },
-    { what: 'the origin access control signs with SigV4', id: 'WebsiteOriginAccessControl',
-      path: ['OriginAccessControlConfig', 'SigningProtocol'], expected: 'sigv4' },
+    {
+      what: 'the origin access control is for S3',
+      id: 'WebsiteOriginAccessControl',
+      path: ['OriginAccessControlConfig', 'OriginAccessControlOriginType'],
+      expected: 's3',
+    },
+    {
+      what: 'the origin access control signs every request',
+      id: 'WebsiteOriginAccessControl',
+      path: ['OriginAccessControlConfig', 'SigningBehavior'],
+      expected: 'always',
+    },
+    {
+      what: 'the origin access control signs with SigV4',
+      id: 'WebsiteOriginAccessControl',
+      path: ['OriginAccessControlConfig', 'SigningProtocol'],
+      expected: 'sigv4',
+    },
     { what: 'the distribution is enabled', id: 'WebsiteDistribution', path: ['DistributionConfig', 'Enabled'], expected: true },
-    { what: 'the distribution serves index.html at /', id: 'WebsiteDistribution', path: ['DistributionConfig', 'DefaultRootObject'], expected: 'index.html' },
-    { what: 'the distribution redirects HTTP to HTTPS', id: 'WebsiteDistribution',
-      path: ['DistributionConfig', 'DefaultCacheBehavior', 'ViewerProtocolPolicy'], expected: 'redirect-to-https' },
-    { what: 'the distribution has no other cache behaviour (nothing escapes the redirect)', id: 'WebsiteDistribution',
-      path: ['DistributionConfig', 'CacheBehaviors'], expected: undefined },
+    {
+      what: 'the distribution serves index.html at /',
+      id: 'WebsiteDistribution',
+      path: ['DistributionConfig', 'DefaultRootObject'],
+      expected: 'index.html',
+    },
+    {
+      what: 'the distribution redirects HTTP to HTTPS',
+      id: 'WebsiteDistribution',
+      path: ['DistributionConfig', 'DefaultCacheBehavior', 'ViewerProtocolPolicy'],
+      expected: 'redirect-to-https',
+    },
+    {
+      what: 'the distribution has no other cache behaviour (nothing escapes the redirect)',
+      id: 'WebsiteDistribution',
+      path: ['DistributionConfig', 'CacheBehaviors'],
+      expected: undefined,
+    },
   ])('$what', ({ id, path, expected }) => {
     // Arrange
     const props = properties(template, id);
@@ -534,12 +635,17 @@ describe('the website', () => {
     expect(value).toEqual(expected);
   });
 
-  describe('the security headers: a response headers policy of the site\'s own on the distribution', () => {
-    const config = () => at(properties(template, 'WebsiteResponseHeadersPolicy'), ['ResponseHeadersPolicyConfig', 'SecurityHeadersConfig']) as Record<string, unknown>;
+  describe("the security headers: a response headers policy of the site's own on the distribution", () => {
+    const config = () =>
+      at(properties(template, 'WebsiteResponseHeadersPolicy'), ['ResponseHeadersPolicyConfig', 'SecurityHeadersConfig']) as Record<
+        string,
+        unknown
+      >;
     const directives = () => textOf(at(config(), ['ContentSecurityPolicy', 'ContentSecurityPolicy'])).split('; ');
 
     test('the distribution uses it (not the managed policy that has no CSP)', () => {
-      const behaviour = (properties(template, 'WebsiteDistribution').DistributionConfig as DistributionConfig).DefaultCacheBehavior as unknown as Record<string, unknown>;
+      const behaviour = (properties(template, 'WebsiteDistribution').DistributionConfig as DistributionConfig)
+        .DefaultCacheBehavior as unknown as Record<string, unknown>;
       expect(behaviour.ResponseHeadersPolicyId).toEqual({ Ref: 'WebsiteResponseHeadersPolicy' });
       expect(resource(template, 'WebsiteResponseHeadersPolicy').Type).toBe('AWS::CloudFront::ResponseHeadersPolicy');
     });
@@ -574,7 +680,7 @@ describe('the website', () => {
     });
   });
 
-  test('there is one distribution and one origin access control: the website\'s', () => {
+  test("there is one distribution and one origin access control: the website's", () => {
     // Arrange / Act
     const [distributionId] = onlyResourceOfType(template, 'AWS::CloudFront::Distribution');
     const [oacId] = onlyResourceOfType(template, 'AWS::CloudFront::OriginAccessControl');
@@ -584,7 +690,7 @@ describe('the website', () => {
     expect(resource(template, 'WebsiteBucket').Type).toBe('AWS::S3::Bucket');
   });
 
-  test('the distribution\'s only origin is the bucket\'s regional endpoint, reached through the OAC (no OAI)', () => {
+  test("the distribution's only origin is the bucket's regional endpoint, reached through the OAC (no OAI)", () => {
     // Arrange
     const config = properties(template, 'WebsiteDistribution').DistributionConfig as DistributionConfig;
     // Act
@@ -600,7 +706,9 @@ describe('the website', () => {
 
   test('the website bucket has exactly one policy', () => {
     // Arrange / Act
-    const policies = resourcesOfType(template, 'AWS::S3::BucketPolicy').filter(([, policy]) => textOf(policy.Properties?.Bucket) === '${WebsiteBucket}');
+    const policies = resourcesOfType(template, 'AWS::S3::BucketPolicy').filter(
+      ([, policy]) => textOf(policy.Properties?.Bucket) === '${WebsiteBucket}',
+    );
     // Assert
     expect(policies.map(([id]) => id)).toEqual(['WebsiteBucketPolicy']);
   });
@@ -616,8 +724,9 @@ describe('the website', () => {
     expect(actionsOf(allow!)).toEqual(['s3:GetObject']);
     expect(resourcesOf(allow!)).toEqual(['${WebsiteBucket.Arn}/*']);
     expect(Object.keys(allow?.Condition ?? {})).toEqual(['StringEquals']);
-    expect(textOf(conditionValue(allow!, 'StringEquals', 'aws:SourceArn')))
-      .toBe('arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${WebsiteDistribution}');
+    expect(textOf(conditionValue(allow!, 'StringEquals', 'aws:SourceArn'))).toBe(
+      'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${WebsiteDistribution}',
+    );
   });
 
   test('the policy denies every request over plain HTTP, to the bucket and its objects', () => {
@@ -648,7 +757,12 @@ describe('the website', () => {
   });
 
   test.each([
-    { output: 'WebsiteUrl', text: 'https://${WebsiteDistribution.DomainName}', id: 'WebsiteDistribution', type: 'AWS::CloudFront::Distribution' },
+    {
+      output: 'WebsiteUrl',
+      text: 'https://${WebsiteDistribution.DomainName}',
+      id: 'WebsiteDistribution',
+      type: 'AWS::CloudFront::Distribution',
+    },
     { output: 'WebsiteBucketName', text: '${WebsiteBucket}', id: 'WebsiteBucket', type: 'AWS::S3::Bucket' },
     { output: 'WebsiteDistributionId', text: '${WebsiteDistribution}', id: 'WebsiteDistribution', type: 'AWS::CloudFront::Distribution' },
   ])('outputs $output ($text) for publishing the site', ({ output, text, id, type }) => {
@@ -668,8 +782,13 @@ describe('the website', () => {
 const websiteUrl = (t: Template): string => `https://\${${onlyResourceOfType(t, 'AWS::CloudFront::Distribution')[0]}.DomainName}`;
 
 describe.each([
-  { given: 'the prod package', packaged: () => plain, originName: 'the website\'s CloudFront URL', origin: websiteUrl },
-  { given: `--param="corsOrigin=${CUSTOM_ORIGIN}"`, packaged: () => withCustomOrigin, originName: CUSTOM_ORIGIN, origin: () => CUSTOM_ORIGIN },
+  { given: 'the prod package', packaged: () => plain, originName: "the website's CloudFront URL", origin: websiteUrl },
+  {
+    given: `--param="corsOrigin=${CUSTOM_ORIGIN}"`,
+    packaged: () => withCustomOrigin,
+    originName: CUSTOM_ORIGIN,
+    origin: () => CUSTOM_ORIGIN,
+  },
 ])('the CORS origin, with $given', ({ packaged, originName, origin }) => {
   const ALLOW_ORIGIN = 'method.response.header.Access-Control-Allow-Origin';
 
@@ -683,7 +802,8 @@ describe.each([
   });
 
   test('enrichClicks answers no browser: no CORS_ORIGIN, so it waits for no distribution', () => {
-    const variables = (properties(packaged().template, 'EnrichClicksLambdaFunction').Environment as { Variables: Record<string, unknown> }).Variables;
+    const variables = (properties(packaged().template, 'EnrichClicksLambdaFunction').Environment as { Variables: Record<string, unknown> })
+      .Variables;
     expect(variables.CORS_ORIGIN).toBeUndefined();
     expect(JSON.stringify(variables)).not.toContain('WebsiteDistribution');
   });
@@ -692,8 +812,10 @@ describe.each([
     // Arrange
     const t = packaged().template;
     // Act
-    const allowed = resourcesOfType(t, 'AWS::ApiGateway::GatewayResponse').map(([id, response]) =>
-      [id, textOf(at(response.Properties, ['ResponseParameters', 'gatewayresponse.header.Access-Control-Allow-Origin']))]);
+    const allowed = resourcesOfType(t, 'AWS::ApiGateway::GatewayResponse').map(([id, response]) => [
+      id,
+      textOf(at(response.Properties, ['ResponseParameters', 'gatewayresponse.header.Access-Control-Allow-Origin'])),
+    ]);
     // Assert
     expect(allowed).toHaveLength(3);
     expect(Object.fromEntries(allowed)).toEqual(Object.fromEntries(allowed.map(([id]) => [id, `'${origin(t)}'`])));
@@ -704,10 +826,14 @@ describe.each([
     const t = packaged().template;
     const methods = resourcesOfType(t, 'AWS::ApiGateway::Method');
     const preflights = methods.filter(([, m]) => m.Properties?.HttpMethod === 'OPTIONS');
-    const routeResources = new Set(methods.filter(([, m]) => m.Properties?.HttpMethod !== 'OPTIONS').map(([, m]) => textOf(m.Properties?.ResourceId)));
+    const routeResources = new Set(
+      methods.filter(([, m]) => m.Properties?.HttpMethod !== 'OPTIONS').map(([, m]) => textOf(m.Properties?.ResourceId)),
+    );
     // Act
     const allowed = preflights.flatMap(([id, preflight]) => {
-      const responses = at(preflight.Properties, ['Integration', 'IntegrationResponses']) as Array<{ ResponseParameters?: Record<string, unknown> }>;
+      const responses = at(preflight.Properties, ['Integration', 'IntegrationResponses']) as Array<{
+        ResponseParameters?: Record<string, unknown>;
+      }>;
       return responses.map((response) => [id, textOf(response.ResponseParameters?.[ALLOW_ORIGIN])]);
     });
     // Assert: one preflight per route resource, and each of its responses allows exactly the origin.

@@ -10,9 +10,11 @@ const GARY = '3f0f196c-4a7b-43af-9e29-6522a715342d';
 const NESSI = 'a68db521-c031-44c7-b5ef-bfa4c0850e2a';
 const HASLA = 'a901bb08-1985-42f5-bb77-27439ac14300';
 
-const as = (userId: string, mysfitId: string) => ({ pathParameters: { mysfitId }, claims: { sub: userId, email: `${userId}@example.com` } });
-const likesOf = async (mysfitId: string) =>
-  (await invoke(getMysfit, eventFor('getMysfit', { pathParameters: { mysfitId } }))).json.likes;
+const as = (userId: string, mysfitId: string) => ({
+  pathParameters: { mysfitId },
+  claims: { sub: userId, email: `${userId}@example.com` },
+});
+const likesOf = async (mysfitId: string) => (await invoke(getMysfit, eventFor('getMysfit', { pathParameters: { mysfitId } }))).json.likes;
 const times = <T>(n: number, make: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => make(i)));
 
 beforeAll(createSeededTables);

@@ -2,7 +2,8 @@
 // Each test file gets tables of its own, named before any function module reads its settings.
 import { randomUUID } from 'node:crypto';
 
-if (!process.env.DYNAMODB_ENDPOINT) throw new Error('DYNAMODB_ENDPOINT is not set: run this tier through jest, whose globalSetup starts DynamoDB Local');
+if (!process.env.DYNAMODB_ENDPOINT)
+  throw new Error('DYNAMODB_ENDPOINT is not set: run this tier through jest, whose globalSetup starts DynamoDB Local');
 const suffix = randomUUID().slice(0, 8);
 process.env.MYSFITS_TABLE = `it-${suffix}-mysfits`;
 process.env.ACTIVITY_TABLE = `it-${suffix}-user-activity`;

@@ -29,7 +29,16 @@ describe('GET /mysfits', () => {
     expect(mysfits).toHaveLength(12);
     expect(mysfits.map((m) => m.name)).toEqual([...SEED_MYSFITS.map((m) => m.name)].sort((a, b) => a.localeCompare(b)));
     expect(mysfits[0]).toEqual(
-      expect.objectContaining({ mysfitId: expect.any(String), name: 'Atlantis', species: 'Mandrake', goodevil: 'Neutral', lawchaos: 'Neutral', thumbImageUri: expect.any(String), likes: 0, adopted: false }),
+      expect.objectContaining({
+        mysfitId: expect.any(String),
+        name: 'Atlantis',
+        species: 'Mandrake',
+        goodevil: 'Neutral',
+        lawchaos: 'Neutral',
+        thumbImageUri: expect.any(String),
+        likes: 0,
+        adopted: false,
+      }),
     );
   });
 
@@ -61,8 +70,17 @@ describe('GET /mysfits/{mysfitId}', () => {
     const res = await invoke(getMysfit, eventFor('getMysfit', { pathParameters: { mysfitId: EVANGELINE } }));
     expect(res.statusCode).toBe(200);
     expect(res.json).toEqual({
-      mysfitId: EVANGELINE, name: 'Evangeline', species: 'Chimera', age: 43, goodevil: 'Evil', lawchaos: 'Lawful',
-      description: expect.any(String), thumbImageUri: expect.any(String), profileImageUri: expect.any(String), likes: 0, adopted: false,
+      mysfitId: EVANGELINE,
+      name: 'Evangeline',
+      species: 'Chimera',
+      age: 43,
+      goodevil: 'Evil',
+      lawchaos: 'Lawful',
+      description: expect.any(String),
+      thumbImageUri: expect.any(String),
+      profileImageUri: expect.any(String),
+      likes: 0,
+      adopted: false,
     });
   });
 
@@ -119,7 +137,9 @@ describe('adoption', () => {
     expect([first.statusCode, again.statusCode, other.statusCode]).toEqual([200, 200, 409]);
     expect(first.json).toEqual({ mysfitId: EVANGELINE, adopted: true, adoptedByYou: true });
     expect(other.json.message).toEqual(expect.stringContaining('already been adopted'));
-    expect(before).toEqual(expect.objectContaining({ Adopted: true, AdoptedBy: 'sub-ada', AdoptedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }));
+    expect(before).toEqual(
+      expect.objectContaining({ Adopted: true, AdoptedBy: 'sub-ada', AdoptedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }),
+    );
     expect(after).toEqual(before);
     const profile = await invoke(getMysfit, eventFor('getMysfit', { pathParameters: { mysfitId: EVANGELINE } }));
     expect(profile.json.adopted).toBe(true);

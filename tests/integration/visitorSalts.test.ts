@@ -5,7 +5,7 @@ import { createSeededTables, scanAll, tables } from './database';
 
 beforeAll(createSeededTables);
 
-test('20 instances (each its own cache) ask for a new day\'s salt at once: one salt for all, one item with its TTL', async () => {
+test("20 instances (each its own cache) ask for a new day's salt at once: one salt for all, one item with its TTL", async () => {
   // Arrange
   const day = '2026-12-01';
   const instances = Array.from({ length: 20 }, () => dailySalts(dynamodb, tables.visitorSalts));

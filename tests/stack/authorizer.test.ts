@@ -43,7 +43,10 @@ const attacks: Array<{ description: string; token: () => string | undefined }> =
   { description: 'a malformed token', token: () => 'not.a.jwt' },
   { description: 'garbage in three parts', token: () => 'aGVsbG8.d29ybGQ.IQ' },
   { description: 'an unsigned token (alg none)', token: () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(goodClaims())}.` },
-  { description: 'an HMAC token (alg HS256)', token: () => `${b64({ alg: 'HS256', typ: 'JWT', kid: 'CognitoLocal' })}.${b64(goodClaims())}.c2lnbmF0dXJl` },
+  {
+    description: 'an HMAC token (alg HS256)',
+    token: () => `${b64({ alg: 'HS256', typ: 'JWT', kid: 'CognitoLocal' })}.${b64(goodClaims())}.c2lnbmF0dXJl`,
+  },
   {
     description: 'a tampered token (another sub, original signature)',
     token: () => {
@@ -52,18 +55,36 @@ const attacks: Array<{ description: string; token: () => string | undefined }> =
     },
   },
   { description: 'a token signed by another key', token: () => signToken(goodClaims(), otherPrivateKey()) },
-  { description: 'an expired token', token: () => signToken({ ...goodClaims(), iat: now() - 7200, exp: now() - 60 }, cognitoLocalPrivateKey()) },
-  { description: 'a token of another issuer', token: () => signToken({ ...goodClaims(), iss: 'http://127.0.0.1:1/local_other' }, cognitoLocalPrivateKey()) },
-  { description: 'a token for another app client', token: () => signToken({ ...goodClaims(), aud: 'another-client' }, cognitoLocalPrivateKey()) },
+  {
+    description: 'an expired token',
+    token: () => signToken({ ...goodClaims(), iat: now() - 7200, exp: now() - 60 }, cognitoLocalPrivateKey()),
+  },
+  {
+    description: 'a token of another issuer',
+    token: () => signToken({ ...goodClaims(), iss: 'http://127.0.0.1:1/local_other' }, cognitoLocalPrivateKey()),
+  },
+  {
+    description: 'a token for another app client',
+    token: () => signToken({ ...goodClaims(), aud: 'another-client' }, cognitoLocalPrivateKey()),
+  },
   { description: 'an access token where an ID token is due', token: () => user.accessToken },
   { description: 'a refresh token', token: () => user.refreshToken },
 ];
 
 // Every route serverless.yml gives the Cognito authorizer, on a real mysfit.
-const protectedRoutes = ROUTES.filter((r) => r.authorized).map((r) => ({ method: r.method, path: r.path.replace('{mysfitId}', EVANGELINE), route: r.route }));
+const protectedRoutes = ROUTES.filter((r) => r.authorized).map((r) => ({
+  method: r.method,
+  path: r.path.replace('{mysfitId}', EVANGELINE),
+  route: r.route,
+}));
 
 test('the routes that need a signed-in user are the ones the attacks are tried on', () => {
-  expect(protectedRoutes.map((r) => r.route).sort()).toEqual(['DELETE /mysfits/{mysfitId}/like', 'GET /me', 'POST /mysfits/{mysfitId}/adopt', 'POST /mysfits/{mysfitId}/like']);
+  expect(protectedRoutes.map((r) => r.route).sort()).toEqual([
+    'DELETE /mysfits/{mysfitId}/like',
+    'GET /me',
+    'POST /mysfits/{mysfitId}/adopt',
+    'POST /mysfits/{mysfitId}/like',
+  ]);
 });
 
 /** How many requests a handler has served: each logs one JSON line naming its route. */
@@ -72,7 +93,7 @@ const handled = (route: string) => stack.output().split(`"route":"${route}"`).le
 /** The count once earlier requests' log lines have all arrived (the count holds still for 300 ms). */
 async function settledCount(route: string): Promise<number> {
   let count = handled(route);
-  for (let stable = 0; stable < 3; ) {
+  for (let stable = 0; stable < 3;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const now = handled(route);
     stable = now === count ? stable + 1 : 0;
@@ -85,7 +106,9 @@ async function tables(): Promise<unknown> {
   const client = new DynamoDBClient({ endpoint: stack.info.dynamodbEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   const params = stageParams(await resolvedService('local'), 'local');
   const [mysfits, activity] = await Promise.all(
-    [String(params.mysfitsTableName), String(params.activityTableName)].map((TableName) => client.send(new ScanCommand({ TableName, ConsistentRead: true }))),
+    [String(params.mysfitsTableName), String(params.activityTableName)].map((TableName) =>
+      client.send(new ScanCommand({ TableName, ConsistentRead: true })),
+    ),
   );
   client.destroy();
   return { mysfits: mysfits?.Items, activity: activity?.Items };
@@ -107,7 +130,7 @@ describe.each(protectedRoutes)('$method $path', ({ method, path, route }) => {
   });
 });
 
-test('a client cannot set its own claims with serverless-offline\'s override header', async () => {
+test("a client cannot set its own claims with serverless-offline's override header", async () => {
   const forged = JSON.stringify({ claims: { sub: 'mallory', email: 'mallory@example.com' } });
   const without = await api(stack, '/me', { headers: { 'sls-offline-authorizer-override': forged } });
   const withToken = await api(stack, '/me', { token: user.idToken, headers: { 'sls-offline-authorizer-override': forged } });

@@ -41,7 +41,7 @@ async function storedClicksWhen(done: (clicks: StoredClick[]) => boolean, timeou
   }
 }
 
-test('a signed-in person\'s clicks are stored under their sub, enriched with the mysfit, by date', async () => {
+test("a signed-in person's clicks are stored under their sub, enriched with the mysfit, by date", async () => {
   // Arrange
   const user = await newUser(stack, 'clicker');
   const at = new Date().toISOString();
@@ -56,10 +56,20 @@ test('a signed-in person\'s clicks are stored under their sub, enriched with the
   );
   // Assert
   expect(response).toEqual({ status: 202, body: { accepted: 3 } });
-  const mine = (await storedClicksWhen((clicks) => clicks.filter((c) => c.userId === user.sub).length === 3)).filter((c) => c.userId === user.sub);
+  const mine = (await storedClicksWhen((clicks) => clicks.filter((c) => c.userId === user.sub).length === 3)).filter(
+    (c) => c.userId === user.sub,
+  );
   expect(mine).toEqual(
     expect.arrayContaining([
-      expect.objectContaining({ action: 'view', mysfitId: EVANGELINE, name: 'Evangeline', species: 'Chimera', goodevil: 'Evil', lawchaos: 'Lawful', signedIn: true }),
+      expect.objectContaining({
+        action: 'view',
+        mysfitId: EVANGELINE,
+        name: 'Evangeline',
+        species: 'Chimera',
+        goodevil: 'Evil',
+        lawchaos: 'Lawful',
+        signedIn: true,
+      }),
       expect.objectContaining({ action: 'like', mysfitId: EVANGELINE, name: 'Evangeline' }),
       expect.objectContaining({ action: 'filter', filter: 'LawChaos', value: 'Chaotic', signedIn: true }),
     ]),
@@ -83,17 +93,23 @@ test('a visitor gets a pseudonym, never the id the body claims; unknown mysfits 
   expect(gary).toHaveLength(1);
   expect(gary[0]).toMatchObject({ name: 'Gary', signedIn: false, userId: expect.stringMatching(/^visitor-[0-9a-f]{16}$/) });
   expect(clicks.some((c) => c.userId === 'mallory' || c.mysfitId === UNKNOWN)).toBe(false);
-  const errors = execFileSync('find', [join(bucket(), 'errors', 'processing-failed'), '-type', 'f'], { encoding: 'utf8' }).trim().split('\n');
+  const errors = execFileSync('find', [join(bucket(), 'errors', 'processing-failed'), '-type', 'f'], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   expect(errors.length).toBeGreaterThan(0);
 });
 
 test('npm run report prints what people did', async () => {
   await storedClicksWhen((clicks) => clicks.some((c) => c.mysfitId === GARY));
-  const output = execFileSync(process.execPath, [join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/report.ts', '--dir', bucket()], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
+  const output = execFileSync(
+    process.execPath,
+    [join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/report.ts', '--dir', bucket()],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    },
+  );
   expect(output).toMatch(/Most viewed\n(.*\n)*\s+Evangeline\s+1\n/);
   expect(output).toMatch(/Most viewed\n(.*\n)*\s+Gary\s+1\n/);
   expect(output).toMatch(/Most liked\n\s+Evangeline\s+1\n/);

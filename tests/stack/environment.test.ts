@@ -57,7 +57,9 @@ afterAll(() => {
 test('Java missing: one sentence that says to install it, exit code 1, nothing left running', async () => {
   const dataDir = newDataDir();
   // Node is started by its full path, so a PATH with nothing on it hides java alone.
-  const { code, output, left } = await refusedStart(dataDir, { PATH: dirname(process.execPath) === '/usr/bin' ? '/nonexistent' : dirname(process.execPath) });
+  const { code, output, left } = await refusedStart(dataDir, {
+    PATH: dirname(process.execPath) === '/usr/bin' ? '/nonexistent' : dirname(process.execPath),
+  });
   expect(code).toBe(1);
   expect(output).toContain('Java 17 or newer is needed for DynamoDB Local, and `java` was not found: install it');
   expect(output).not.toMatch(STACK_TRACE);
@@ -73,10 +75,12 @@ test('a port in use: the sentence names the port and the setting to change, exit
   try {
     const { code, output, left } = await refusedStart(dataDir, {}, ports);
     expect(code).toBe(1);
-    expect(output).toContain(`Port ${ports.web} (WEB_PORT) is already in use on 127.0.0.1: stop what uses it, or set WEB_PORT to another port.`);
+    expect(output).toContain(
+      `Port ${ports.web} (WEB_PORT) is already in use on 127.0.0.1: stop what uses it, or set WEB_PORT to another port.`,
+    );
     expect(output).not.toMatch(STACK_TRACE);
     expect(processesMentioning(dataDir)).toEqual([]);
-  expect(left).toEqual([]);
+    expect(left).toEqual([]);
   } finally {
     await new Promise((resolve) => squatter.close(resolve));
   }
@@ -96,7 +100,10 @@ test('a truncated user-pool.json and mailbox.json are repaired: the same pool is
   try {
     // Assert: the same pool and client (tokens of before stay valid), a word about the mailbox, a copy kept
     expect([again.info.userPoolId, again.info.userPoolClientId]).toEqual([before.userPoolId, before.userPoolClientId]);
-    expect(JSON.parse(readFileSync(join(dataDir, 'user-pool.json'), 'utf8'))).toEqual({ userPoolId: before.userPoolId, userPoolClientId: before.userPoolClientId });
+    expect(JSON.parse(readFileSync(join(dataDir, 'user-pool.json'), 'utf8'))).toEqual({
+      userPoolId: before.userPoolId,
+      userPoolClientId: before.userPoolClientId,
+    });
     expect(again.output()).toContain(`The mailbox file was damaged: moved it to ${join(dataDir, 'mailbox.json.damaged')}`);
     expect(readFileSync(join(dataDir, 'mailbox.json.damaged'), 'utf8')).toBe('[{"address":"ada@exa');
     const mailbox = await fetch(`${again.info.websiteUrl}/mailbox.json`);
@@ -133,7 +140,9 @@ test('Chromium missing: the browser tier fails in seconds with the sentence, and
     );
   });
   expect(code).toBe(1);
-  expect(output).toContain('Chromium was not found at /nowhere/chromium: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to it.');
+  expect(output).toContain(
+    'Chromium was not found at /nowhere/chromium: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to it.',
+  );
   // The tier's system would keep its DynamoDB files in a mysfits-stack-* folder: none was started.
   expect(processesMentioning('mysfits-stack-')).toEqual([]);
 });

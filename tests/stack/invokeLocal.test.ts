@@ -50,7 +50,12 @@ const processesMentioning = (text: string) =>
     .split('\n')
     .filter((line) => line.includes(text) && !line.startsWith('ps '));
 
-const filesUnder = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : []);
+const filesUnder = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+    : [];
 
 /** What each function answered with no system running, to compare with its answer beside a running one. */
 const withoutSystem: Record<string, unknown> = {};
@@ -105,7 +110,7 @@ describe('with the local system running', () => {
   });
   afterAll(() => stack?.destroy());
 
-  test('every function answers its sample event, against the running system\'s services', async () => {
+  test("every function answers its sample event, against the running system's services", async () => {
     const before = await api(stack, `/mysfits/${EVANGELINE}`);
     for (const functionKey of order) {
       const invocation = await invokeLocal(functionKey, stack.ports, stack.dataDir);
@@ -119,7 +124,7 @@ describe('with the local system running', () => {
     // The clicks reach the running system's stream, which delivers them within its buffering interval.
     const deadline = Date.now() + 30_000;
     while (filesUnder(join(stack.dataDir, 'clicks-bucket', 'clicks')).length === 0) {
-      if (Date.now() > deadline) throw new Error('no clicks delivered by the running system\'s stream');
+      if (Date.now() > deadline) throw new Error("no clicks delivered by the running system's stream");
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   });

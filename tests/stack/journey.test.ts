@@ -21,9 +21,17 @@ afterAll(() => stack?.destroy());
 test('stack.json lists every URL and id', () => {
   const written = JSON.parse(readFileSync(join(stack.dataDir, 'stack.json'), 'utf8'));
   expect(written).toEqual(stack.info);
-  expect(Object.keys(written).sort()).toEqual(
-    ['apiUrl', 'cognitoEndpoint', 'dynamodbEndpoint', 'firehoseEndpoint', 'mailboxUrl', 'region', 'userPoolClientId', 'userPoolId', 'websiteUrl'],
-  );
+  expect(Object.keys(written).sort()).toEqual([
+    'apiUrl',
+    'cognitoEndpoint',
+    'dynamodbEndpoint',
+    'firehoseEndpoint',
+    'mailboxUrl',
+    'region',
+    'userPoolClientId',
+    'userPoolId',
+    'websiteUrl',
+  ]);
   for (const url of [written.apiUrl, written.websiteUrl, written.cognitoEndpoint, written.dynamodbEndpoint, written.firehoseEndpoint]) {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   }
@@ -120,7 +128,9 @@ describe('the mailbox', () => {
     const client = cognitoClient(stack);
     const ClientId = stack.info.userPoolClientId;
     const email = `mail-${Date.now()}@example.com`;
-    await client.send(new SignUpCommand({ ClientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+    await client.send(
+      new SignUpCommand({ ClientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }),
+    );
     await client.send(new ResendConfirmationCodeCommand({ ClientId, Username: email }));
     const afterResend = await mailbox(stack, email);
     expect(afterResend.map((m) => m.kind)).toEqual(['resend', 'sign-up']);
@@ -133,7 +143,9 @@ describe('the mailbox', () => {
     await client.send(new ForgotPasswordCommand({ ClientId, Username: email }));
     const [forgot] = await mailbox(stack, email);
     expect(forgot).toMatchObject({ address: email, kind: 'forgot-password', code: expect.stringMatching(/^\d{6}$/) });
-    await client.send(new ConfirmForgotPasswordCommand({ ClientId, Username: email, ConfirmationCode: forgot?.code as string, Password: 'Changed2026x' }));
+    await client.send(
+      new ConfirmForgotPasswordCommand({ ClientId, Username: email, ConfirmationCode: forgot?.code as string, Password: 'Changed2026x' }),
+    );
     const login = await client.send(
       new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD: 'Changed2026x' } }),
     );

@@ -12,7 +12,19 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CognitoUserSession } from 'amazon-cognito-identity-js';
 import { formatTimestamp, N, poolName } from '../../local/srp';
-import { api, cognitoClient, decode, EVANGELINE, mailbox, newUser, PASSWORD, signInWithSrp, startTestStack, type TestStack, type User } from '../support/localStack';
+import {
+  api,
+  cognitoClient,
+  decode,
+  EVANGELINE,
+  mailbox,
+  newUser,
+  PASSWORD,
+  signInWithSrp,
+  startTestStack,
+  type TestStack,
+  type User,
+} from '../support/localStack';
 import { clientSignature, srpClient } from '../support/srpClient';
 
 jest.setTimeout(120_000);
@@ -55,7 +67,13 @@ test('signing out revokes the refresh token (RevokeToken, as amazon-cognito-iden
   const refreshToken = session.getRefreshToken().getToken();
   const client = cognitoClient(stack);
   const refresh = () =>
-    client.send(new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+    client.send(
+      new InitiateAuthCommand({
+        ClientId: stack.info.userPoolClientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+    );
   try {
     expect((await refresh()).AuthenticationResult?.IdToken).toEqual(expect.any(String));
     await new Promise<void>((resolve, reject) => user.signOut((error?: unknown) => (error ? reject(error) : resolve())));
@@ -73,7 +91,9 @@ test('a forgotten password, reset with the mailed code: SRP with the new one wor
     await client.send(new ForgotPasswordCommand({ ClientId, Username: person.email }));
     const [message] = await mailbox(stack, person.email);
     expect(message?.kind).toBe('forgot-password');
-    await client.send(new ConfirmForgotPasswordCommand({ ClientId, Username: person.email, ConfirmationCode: message?.code, Password: 'Renewed2026x' }));
+    await client.send(
+      new ConfirmForgotPasswordCommand({ ClientId, Username: person.email, ConfirmationCode: message?.code, Password: 'Renewed2026x' }),
+    );
   } finally {
     client.destroy();
   }
@@ -91,7 +111,14 @@ test('an unconfirmed user with the right password is told so', async () => {
   const email = `unconfirmed-${Date.now()}@example.com`;
   const client = cognitoClient(stack);
   try {
-    await client.send(new SignUpCommand({ ClientId: stack.info.userPoolClientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }));
+    await client.send(
+      new SignUpCommand({
+        ClientId: stack.info.userPoolClientId,
+        Username: email,
+        Password: PASSWORD,
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
+    );
   } finally {
     client.destroy();
   }
@@ -104,18 +131,29 @@ describe('refusals over HTTP, step by step with the AWS SDK', () => {
     const client = cognitoClient(stack);
     const helper = await srpClient(poolName(stack.info.userPoolId));
     const started = await client.send(
-      new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: ada.email, SRP_A: srpA ?? helper.A } }),
+      new InitiateAuthCommand({
+        ClientId: stack.info.userPoolClientId,
+        AuthFlow: 'USER_SRP_AUTH',
+        AuthParameters: { USERNAME: ada.email, SRP_A: srpA ?? helper.A },
+      }),
     );
     const params = started.ChallengeParameters as Record<string, string>;
     const respond = async (overrides: { timestamp?: string; signature?: string } = {}) => {
       const timestamp = overrides.timestamp ?? formatTimestamp(new Date());
       const key = await helper.key(params.USER_ID_FOR_SRP as string, PASSWORD, params.SRP_B as string, params.SALT as string);
-      const signature = overrides.signature ?? clientSignature(key, poolName(stack.info.userPoolId), params.USER_ID_FOR_SRP as string, params.SECRET_BLOCK as string, timestamp);
+      const signature =
+        overrides.signature ??
+        clientSignature(key, poolName(stack.info.userPoolId), params.USER_ID_FOR_SRP as string, params.SECRET_BLOCK as string, timestamp);
       return client.send(
         new RespondToAuthChallengeCommand({
           ClientId: stack.info.userPoolClientId,
           ChallengeName: 'PASSWORD_VERIFIER',
-          ChallengeResponses: { USERNAME: params.USER_ID_FOR_SRP as string, PASSWORD_CLAIM_SECRET_BLOCK: params.SECRET_BLOCK as string, TIMESTAMP: timestamp, PASSWORD_CLAIM_SIGNATURE: signature },
+          ChallengeResponses: {
+            USERNAME: params.USER_ID_FOR_SRP as string,
+            PASSWORD_CLAIM_SECRET_BLOCK: params.SECRET_BLOCK as string,
+            TIMESTAMP: timestamp,
+            PASSWORD_CLAIM_SIGNATURE: signature,
+          },
         }),
       );
     };
@@ -124,7 +162,7 @@ describe('refusals over HTTP, step by step with the AWS SDK', () => {
 
   const refusedAs = (error: unknown) => ({ name: (error as Error).name, message: (error as Error).message });
 
-  test('the challenge is Cognito\'s, and the right answer gets tokens', async () => {
+  test("the challenge is Cognito's, and the right answer gets tokens", async () => {
     const { started, params, respond, done } = await challenge();
     try {
       expect(started.ChallengeName).toBe('PASSWORD_VERIFIER');
@@ -139,7 +177,7 @@ describe('refusals over HTTP, step by step with the AWS SDK', () => {
 
   test.each([
     ['a tampered signature', { signature: Buffer.alloc(32, 9).toString('base64') }],
-    ['a timestamp not in Cognito\'s format', { timestamp: new Date().toISOString() }],
+    ["a timestamp not in Cognito's format", { timestamp: new Date().toISOString() }],
   ])('%s: NotAuthorizedException, no token', async (_case, overrides) => {
     const { respond, done } = await challenge();
     try {

@@ -43,7 +43,9 @@ export function mysfitItem(overrides: Partial<MysfitItem> = {}): MysfitItem {
 export const reason = {
   none: (): CancellationReason => ({ Code: 'None' }),
   conditionFailed: (item?: CancellationReason['Item']): CancellationReason =>
-    item ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: item } : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
+    item
+      ? { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: item }
+      : { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
   conflict: (): CancellationReason => ({ Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }),
   code: (code: string): CancellationReason => ({ Code: code }),
 };
@@ -62,14 +64,21 @@ export const AWS_INTERNAL_DETAIL = 'arn:aws:dynamodb:us-east-1:123456789012:tabl
 
 /** Failures that mean "the database is busy or out of reach": each must become a 503, never a 500 or a 502. */
 export const UNAVAILABLE_FAILURES: Array<[string, () => Error]> = [
-  ['ProvisionedThroughputExceededException', () => new ProvisionedThroughputExceededException({ message: `Throughput exceeded for ${AWS_INTERNAL_DETAIL}`, $metadata: {} })],
+  [
+    'ProvisionedThroughputExceededException',
+    () => new ProvisionedThroughputExceededException({ message: `Throughput exceeded for ${AWS_INTERNAL_DETAIL}`, $metadata: {} }),
+  ],
   ['ThrottlingException', () => new ThrottlingException({ message: `Rate exceeded for ${AWS_INTERNAL_DETAIL}`, $metadata: {} })],
-  ['a network error (ECONNREFUSED)', () => Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 ${AWS_INTERNAL_DETAIL}`), { code: 'ECONNREFUSED' })],
+  [
+    'a network error (ECONNREFUSED)',
+    () => Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 ${AWS_INTERNAL_DETAIL}`), { code: 'ECONNREFUSED' }),
+  ],
   ['TimeoutError', () => Object.assign(new Error(`socket timed out after 3000 ms ${AWS_INTERNAL_DETAIL}`), { name: 'TimeoutError' })],
 ];
 
 /** A table or index that is not there (a wrong name in the settings): a bug, so a 500, not a 503. */
-export const MISCONFIGURED_FAILURE = () => new ResourceNotFoundException({ message: `Requested resource not found: ${AWS_INTERNAL_DETAIL}`, $metadata: {} });
+export const MISCONFIGURED_FAILURE = () =>
+  new ResourceNotFoundException({ message: `Requested resource not found: ${AWS_INTERNAL_DETAIL}`, $metadata: {} });
 
 /** The body a 503 carries: a fixed, safe message. */
 export const UNAVAILABLE_MESSAGE = 'The service is busy or its database is unreachable; try again shortly';

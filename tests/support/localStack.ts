@@ -77,4 +77,3 @@ export function signToken(claims: Record<string, unknown>, pem: string, header: 
   const signature = createSign('RSA-SHA256').update(`${head}.${body}`).sign(pem).toString('base64url');
   return `${head}.${body}.${signature}`;
 }
-

@@ -183,16 +183,19 @@ export interface Cancellations {
  * generic 500 that does not name it.
  */
 export function itAnswersCancelledTransactions(route: Route, cancellations: Cancellations): void {
-  test.each(cancellations.throttled)('a transaction cancelled for %s (the table is throttled) is a 503, not a 500', async (_code, reasons) => {
-    // Arrange
-    route.ddb.on(TransactWriteCommand).rejects(cancelled(...reasons));
-    // Act
-    const res = await call(route);
-    // Assert
-    expectJsonError(res, 503, UNAVAILABLE_MESSAGE);
-    expect(route.ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    cancellations.assert?.();
-  });
+  test.each(cancellations.throttled)(
+    'a transaction cancelled for %s (the table is throttled) is a 503, not a 500',
+    async (_code, reasons) => {
+      // Arrange
+      route.ddb.on(TransactWriteCommand).rejects(cancelled(...reasons));
+      // Act
+      const res = await call(route);
+      // Assert
+      expectJsonError(res, 503, UNAVAILABLE_MESSAGE);
+      expect(route.ddb).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+      cancellations.assert?.();
+    },
+  );
 
   test('a transaction cancelled for a reason the code does not expect is a generic 500', async () => {
     // Arrange

@@ -15,7 +15,13 @@ interface BigIntegerLike {
 }
 interface AuthenticationHelperLike {
   getLargeAValue(callback: (error: unknown, A: BigIntegerLike) => void): void;
-  getPasswordAuthenticationKey(userId: string, password: string, B: BigIntegerLike, salt: BigIntegerLike, callback: (error: unknown, key: Buffer) => void): void;
+  getPasswordAuthenticationKey(
+    userId: string,
+    password: string,
+    B: BigIntegerLike,
+    salt: BigIntegerLike,
+    callback: (error: unknown, key: Buffer) => void,
+  ): void;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the library's internals ship without types */
@@ -36,19 +42,28 @@ export interface SrpClient {
 
 export async function srpClient(poolName: string): Promise<SrpClient> {
   const helper = new AuthenticationHelper(poolName);
-  const A = await new Promise<BigIntegerLike>((resolve, reject) => helper.getLargeAValue((error, value) => (error ? reject(error) : resolve(value))));
+  const A = await new Promise<BigIntegerLike>((resolve, reject) =>
+    helper.getLargeAValue((error, value) => (error ? reject(error) : resolve(value))),
+  );
   return {
     A: A.toString(16),
     key: (userId, password, B, salt) =>
       new Promise((resolve, reject) =>
-        helper.getPasswordAuthenticationKey(userId, password, new BigInteger(B, 16), new BigInteger(salt, 16), (error, key) => (error ? reject(error) : resolve(Buffer.from(key)))),
+        helper.getPasswordAuthenticationKey(userId, password, new BigInteger(B, 16), new BigInteger(salt, 16), (error, key) =>
+          error ? reject(error) : resolve(Buffer.from(key)),
+        ),
       ),
   };
 }
 
 /** PASSWORD_CLAIM_SIGNATURE as CognitoUser computes it. */
 export function clientSignature(key: Buffer, poolName: string, userId: string, secretBlock: string, timestamp: string): string {
-  const message = Buffer.concat([Buffer.from(poolName, 'utf8'), Buffer.from(userId, 'utf8'), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp, 'utf8')]);
+  const message = Buffer.concat([
+    Buffer.from(poolName, 'utf8'),
+    Buffer.from(userId, 'utf8'),
+    Buffer.from(secretBlock, 'base64'),
+    Buffer.from(timestamp, 'utf8'),
+  ]);
   return createHmac('sha256', key).update(message).digest('base64');
 }
 
@@ -70,7 +85,8 @@ export function useOpenSslModPow(): void {
     const modulus = Buffer.from(evenHex(m), 'hex');
     const minusOne = BigInt(`0x${evenHex(m)}`) - 1n;
     const b = BigInt(`0x${baseHex}`);
-    if (b <= 1n || b >= minusOne || e.toString(16).startsWith('-') || e.toString(16) === '0') return libraryModPow.call(this, e, m, callback);
+    if (b <= 1n || b >= minusOne || e.toString(16).startsWith('-') || e.toString(16) === '0')
+      return libraryModPow.call(this, e, m, callback);
     const dh = createDiffieHellman(modulus, Buffer.from([2]));
     dh.setPrivateKey(Buffer.from(evenHex(e), 'hex'));
     callback(null, new BigInteger(dh.computeSecret(Buffer.from(baseHex, 'hex')).toString('hex'), 16));

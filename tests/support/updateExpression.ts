@@ -72,6 +72,7 @@ export function applySetUpdate(before: object, update: SetUpdate): Record<string
 
   const unusedNames = Object.keys(names).filter((n) => !usedNames.has(n));
   const unusedValues = Object.keys(values).filter((v) => !usedValues.has(v));
-  if (unusedNames.length + unusedValues.length > 0) throw new Error(`Unused in the expression: ${[...unusedNames, ...unusedValues].join(', ')}`);
+  if (unusedNames.length + unusedValues.length > 0)
+    throw new Error(`Unused in the expression: ${[...unusedNames, ...unusedValues].join(', ')}`);
   return result;
 }

@@ -1,7 +1,17 @@
 /** POST /mysfits/{mysfitId}/adopt: one conditional transaction; a mysfit has at most one adopter. */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../functions/adoptMysfit';
-import { ACTIVITY_TABLE, CORS_ORIGIN, ISO_TIMESTAMP, MYSFITS_TABLE, MYSFIT_ID, USER_ID, cancelled, commandsSent, reason } from '../support/fixtures';
+import {
+  ACTIVITY_TABLE,
+  CORS_ORIGIN,
+  ISO_TIMESTAMP,
+  MYSFITS_TABLE,
+  MYSFIT_ID,
+  USER_ID,
+  cancelled,
+  commandsSent,
+  reason,
+} from '../support/fixtures';
 import {
   call,
   describeHttpFailures,
@@ -51,7 +61,7 @@ const adoptedByAnother = {
   AdoptedAt: { S: '2026-11-01T10:00:00.000Z' },
 };
 
-test('an adoption writes the mysfit and the adopter\'s record in one conditional transaction', async () => {
+test("an adoption writes the mysfit and the adopter's record in one conditional transaction", async () => {
   // Arrange
   ddb.on(TransactWriteCommand).resolves({});
   // Act

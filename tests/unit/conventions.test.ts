@@ -28,7 +28,7 @@ test.each(FUNCTIONS)('%s has its unit tests in tests/unit/', (key) => {
   expect(existsSync(file('tests', 'unit', `${key}.test.ts`))).toBe(true);
 });
 
-test.each(ROUTES.map((r) => [r.functionKey, r.route, r] as const))('%s\'s sample event is a request for %s', (key, _route, r) => {
+test.each(ROUTES.map((r) => [r.functionKey, r.route, r] as const))("%s's sample event is a request for %s", (key, _route, r) => {
   const event = JSON.parse(readFileSync(file('events', `${key}.json`), 'utf8')) as { httpMethod: string; resource: string };
   expect(`${event.httpMethod} ${event.resource}`).toBe(r.route);
 });

@@ -59,7 +59,11 @@ function eventOf(...payloads: unknown[]): FirehoseTransformationEvent {
   const sample = transformationEvent('enrichClicks');
   return {
     ...sample,
-    records: payloads.map((payload, i) => ({ recordId: `record-${i}`, approximateArrivalTimestamp: 1795788300412 + i, data: encode(payload) })),
+    records: payloads.map((payload, i) => ({
+      recordId: `record-${i}`,
+      approximateArrivalTimestamp: 1795788300412 + i,
+      data: encode(payload),
+    })),
   };
 }
 
@@ -71,14 +75,20 @@ async function transform(event: FirehoseTransformationEvent): Promise<FirehoseTr
 
 /** The keys each BatchGetItem asked for, in order. */
 const keysRead = () =>
-  ddb.commandCalls(BatchGetCommand).map((call) => (call.args[0].input.RequestItems?.[MYSFITS_TABLE]?.Keys ?? []).map((key) => String(key.MysfitId)));
+  ddb
+    .commandCalls(BatchGetCommand)
+    .map((call) => (call.args[0].input.RequestItems?.[MYSFITS_TABLE]?.Keys ?? []).map((key) => String(key.MysfitId)));
 
-const failed = (record: { recordId: string; data: string }): FirehoseTransformationResultRecord => ({ recordId: record.recordId, result: 'ProcessingFailed', data: record.data });
+const failed = (record: { recordId: string; data: string }): FirehoseTransformationResultRecord => ({
+  recordId: record.recordId,
+  result: 'ProcessingFailed',
+  data: record.data,
+});
 
 // ------------------------------------------------------------------ the sample event
 
 describe('the sample event (two known mysfits, one unknown)', () => {
-  test('known mysfits\' clicks are Ok with their attributes, as base64 JSON lines; the unknown one is ProcessingFailed as it came', async () => {
+  test("known mysfits' clicks are Ok with their attributes, as base64 JSON lines; the unknown one is ProcessingFailed as it came", async () => {
     // Arrange
     ddb.on(BatchGetCommand).callsFake(answerFromTable);
     const event = transformationEvent('enrichClicks');
@@ -86,7 +96,9 @@ describe('the sample event (two known mysfits, one unknown)', () => {
     // Act
     const result = await transform(event);
     // Assert
-    expect(result.records.map((r) => [r.recordId, r.result])).toEqual(event.records.map((r, i) => [r.recordId, i < 2 ? 'Ok' : 'ProcessingFailed']));
+    expect(result.records.map((r) => [r.recordId, r.result])).toEqual(
+      event.records.map((r, i) => [r.recordId, i < 2 ? 'Ok' : 'ProcessingFailed']),
+    );
     const [first, second, third] = result.records;
     expect(decode(first?.data)).toMatch(/^\{[^\n]*\}\n$/);
     expect(decode(second?.data)).toMatch(/^\{[^\n]*\}\n$/);
@@ -231,7 +243,10 @@ describe('reading the mysfits', () => {
   ])('$what is remembered for $stale ms, then read again', async ({ id, fresh, stale }) => {
     // Arrange
     const start = new Date('2026-11-27T14:05:00.000Z').getTime();
-    jest.useFakeTimers({ now: start, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'] });
+    jest.useFakeTimers({
+      now: start,
+      doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval'],
+    });
     ddb.on(BatchGetCommand).callsFake(answerFromTable);
     await transform(eventOf(viewOf(id)));
     // Act
@@ -262,8 +277,14 @@ describe('reading the mysfits', () => {
     const item = (id: string) => TABLE.get(id)!;
     ddb
       .on(BatchGetCommand)
-      .resolvesOnce({ Responses: { [MYSFITS_TABLE]: [item(MYSFIT_ID)] }, UnprocessedKeys: { [MYSFITS_TABLE]: { Keys: [{ MysfitId: PAULY }, { MysfitId: UNKNOWN_ID }], ...PROJECTION } } })
-      .resolvesOnce({ Responses: { [MYSFITS_TABLE]: [] }, UnprocessedKeys: { [MYSFITS_TABLE]: { Keys: [{ MysfitId: PAULY }], ...PROJECTION } } })
+      .resolvesOnce({
+        Responses: { [MYSFITS_TABLE]: [item(MYSFIT_ID)] },
+        UnprocessedKeys: { [MYSFITS_TABLE]: { Keys: [{ MysfitId: PAULY }, { MysfitId: UNKNOWN_ID }], ...PROJECTION } },
+      })
+      .resolvesOnce({
+        Responses: { [MYSFITS_TABLE]: [] },
+        UnprocessedKeys: { [MYSFITS_TABLE]: { Keys: [{ MysfitId: PAULY }], ...PROJECTION } },
+      })
       .resolvesOnce({ Responses: { [MYSFITS_TABLE]: [item(PAULY)] }, UnprocessedKeys: {} });
     // Act
     const result = await transform(eventOf(viewOf(MYSFIT_ID), viewOf(PAULY), viewOf(UNKNOWN_ID)));
@@ -283,18 +304,18 @@ describe('reading the mysfits', () => {
     expect(ddb).toHaveReceivedCommandTimes(BatchGetCommand, 5);
   });
 
-  test.each([...UNAVAILABLE_FAILURES, ['an unexpected error', () => new TypeError(`boom ${AWS_INTERNAL_DETAIL}`)] as (typeof UNAVAILABLE_FAILURES)[number]])(
-    'a DynamoDB failure (%s) rejects the invocation, so Firehose retries the whole batch',
-    async (_name, failure) => {
-      // Arrange
-      const error = failure();
-      ddb.on(BatchGetCommand).rejects(error);
-      // Act
-      const transforming = transform(eventOf(viewOf(MYSFIT_ID), viewOf(PAULY)));
-      // Assert
-      await expect(transforming).rejects.toBe(error);
-    },
-  );
+  test.each([
+    ...UNAVAILABLE_FAILURES,
+    ['an unexpected error', () => new TypeError(`boom ${AWS_INTERNAL_DETAIL}`)] as (typeof UNAVAILABLE_FAILURES)[number],
+  ])('a DynamoDB failure (%s) rejects the invocation, so Firehose retries the whole batch', async (_name, failure) => {
+    // Arrange
+    const error = failure();
+    ddb.on(BatchGetCommand).rejects(error);
+    // Act
+    const transforming = transform(eventOf(viewOf(MYSFIT_ID), viewOf(PAULY)));
+    // Assert
+    await expect(transforming).rejects.toBe(error);
+  });
 
   test('after a failed read nothing is cached: the next invocation reads again', async () => {
     // Arrange

@@ -14,12 +14,27 @@ import { AWS_INTERNAL_DETAIL, MISCONFIGURED_FAILURE, UNAVAILABLE_FAILURES, UNAVA
 
 describe('our own errors keep their status and message', () => {
   test.each([
-    { error: new BadRequest('Invalid path: mysfitId must be a UUID'), statusCode: 400, message: 'Invalid path: mysfitId must be a UUID', name: 'BadRequest' },
+    {
+      error: new BadRequest('Invalid path: mysfitId must be a UUID'),
+      statusCode: 400,
+      message: 'Invalid path: mysfitId must be a UUID',
+      name: 'BadRequest',
+    },
     { error: new Unauthorized(), statusCode: 401, message: 'Unauthorized', name: 'Unauthorized' },
     { error: new NotFound('No mysfit with id x'), statusCode: 404, message: 'No mysfit with id x', name: 'NotFound' },
-    { error: new Conflict('Mysfit x has already been adopted by someone else'), statusCode: 409, message: 'Mysfit x has already been adopted by someone else', name: 'Conflict' },
+    {
+      error: new Conflict('Mysfit x has already been adopted by someone else'),
+      statusCode: 409,
+      message: 'Mysfit x has already been adopted by someone else',
+      name: 'Conflict',
+    },
     { error: new ServiceUnavailable(), statusCode: 503, message: UNAVAILABLE_MESSAGE, name: 'ServiceUnavailable' },
-    { error: new ServiceUnavailable('Too many concurrent updates; try again'), statusCode: 503, message: 'Too many concurrent updates; try again', name: 'ServiceUnavailable' },
+    {
+      error: new ServiceUnavailable('Too many concurrent updates; try again'),
+      statusCode: 503,
+      message: 'Too many concurrent updates; try again',
+      name: 'ServiceUnavailable',
+    },
   ])('$name -> $statusCode', ({ error, statusCode, message, name }) => {
     // Act
     const response = toErrorResponse(error);
@@ -64,7 +79,7 @@ describe('the database being busy or out of reach is a 503 with a fixed message'
   });
 });
 
-describe('an error raised by a middleware keeps only an exposed client status (middy\'s statusCode/expose convention)', () => {
+describe("an error raised by a middleware keeps only an exposed client status (middy's statusCode/expose convention)", () => {
   test('a 4xx middy error and its message are kept', () => {
     // Arrange
     const error = createError(415, 'Unsupported Media Type');
@@ -79,8 +94,10 @@ describe('an error raised by a middleware keeps only an exposed client status (m
     expect(toErrorResponse(error)).toEqual({ statusCode: 500, message: 'Internal server error' });
   });
 
-  test('the JSON body parser\'s 415 for a body that does not parse is a 400, whatever its wording', () => {
-    const error = createError(415, 'any words', { cause: { package: '@middy/http-json-body-parser', data: '{', message: 'Unexpected end of JSON input' } });
+  test("the JSON body parser's 415 for a body that does not parse is a 400, whatever its wording", () => {
+    const error = createError(415, 'any words', {
+      cause: { package: '@middy/http-json-body-parser', data: '{', message: 'Unexpected end of JSON input' },
+    });
     expect(toErrorResponse(error)).toEqual({ statusCode: 400, message: 'The body is not valid JSON' });
   });
 
@@ -103,8 +120,14 @@ describe('an error raised by a middleware keeps only an exposed client status (m
 describe('anything else is a generic 500 that says nothing of it', () => {
   test.each([
     ['a TypeError', new TypeError(`Cannot read properties of undefined ${AWS_INTERNAL_DETAIL}`)],
-    ['a conditional write failing outside a transaction', Object.assign(new Error(AWS_INTERNAL_DETAIL), { name: 'ConditionalCheckFailedException' })],
-    ['a validation error from DynamoDB (a bug in an expression)', Object.assign(new Error(AWS_INTERNAL_DETAIL), { name: 'ValidationException' })],
+    [
+      'a conditional write failing outside a transaction',
+      Object.assign(new Error(AWS_INTERNAL_DETAIL), { name: 'ConditionalCheckFailedException' }),
+    ],
+    [
+      'a validation error from DynamoDB (a bug in an expression)',
+      Object.assign(new Error(AWS_INTERNAL_DETAIL), { name: 'ValidationException' }),
+    ],
     ['an error with a non-network code', Object.assign(new Error(AWS_INTERNAL_DETAIL), { code: 'ERR_INVALID_ARG_TYPE' })],
     ['a string', AWS_INTERNAL_DETAIL],
     ['undefined', undefined],

@@ -22,7 +22,8 @@ async function coldStart(functionKey: string, env: Record<string, string>): Prom
   try {
     let handler: unknown;
     await jest.isolateModulesAsync(async () => {
-      handler = ((await import(`../../${service.functions[functionKey]?.handler.replace(/\.handler$/, '')}`)) as { handler: unknown }).handler;
+      handler = ((await import(`../../${service.functions[functionKey]?.handler.replace(/\.handler$/, '')}`)) as { handler: unknown })
+        .handler;
     });
     return handler;
   } finally {
@@ -42,7 +43,11 @@ test.each(functionKeys)('%s cold-starts with exactly its own settings', async (f
 });
 
 test.each(
-  functionKeys.flatMap((functionKey) => Object.keys(settingsOf(functionKey)).filter((name) => !OPTIONAL.has(name)).map((name) => [functionKey, name])),
+  functionKeys.flatMap((functionKey) =>
+    Object.keys(settingsOf(functionKey))
+      .filter((name) => !OPTIONAL.has(name))
+      .map((name) => [functionKey, name]),
+  ),
 )('%s without %s fails its cold start, naming it', async (functionKey, name) => {
   const rest = settingsOf(functionKey);
   delete rest[name];

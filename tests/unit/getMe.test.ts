@@ -63,7 +63,7 @@ test('records of a kind it does not know are left out', async () => {
   expect(res.json).toEqual({ userId: USER_ID, email: USER_EMAIL, liked: [PAULY], adopted: [] });
 });
 
-test('every page of the user\'s records is read', async () => {
+test("every page of the user's records is read", async () => {
   // Arrange
   const pageKey = { UserId: USER_ID, Activity: `LIKE#${PAULY}` };
   const query = pageByPage(

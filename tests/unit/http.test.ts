@@ -14,13 +14,20 @@ afterEach(() => jest.restoreAllMocks());
 describe('responses', () => {
   test('a success keeps its status, body and headers, and gets the CORS origin', async () => {
     // Arrange
-    const handler = httpHandler(async () => ({ ...json(201, { ok: true }), headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } }));
+    const handler = httpHandler(async () => ({
+      ...json(201, { ok: true }),
+      headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    }));
     // Act
     const res = await invoke(handler, eventFor('getMysfit'));
     // Assert
     expect(res.statusCode).toBe(201);
     expect(res.json).toEqual({ ok: true });
-    expect(res.headers).toEqual({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': CORS_ORIGIN });
+    expect(res.headers).toEqual({
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+      'Access-Control-Allow-Origin': CORS_ORIGIN,
+    });
   });
 
   test.each([
@@ -116,7 +123,11 @@ describe('the request log', () => {
     const out: string[] = [];
     const err: string[] = [];
     const collect = (into: string[]) => (chunk: string | Uint8Array) => {
-      into.push(...String(chunk).split('\n').filter((line) => line.trim() !== ''));
+      into.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((line) => line.trim() !== ''),
+      );
       return true;
     };
     jest.spyOn(process.stdout, 'write').mockImplementation(collect(out));
@@ -202,7 +213,11 @@ describe('the request log', () => {
     expect(out).toHaveLength(1);
     expect(JSON.parse(out[0] ?? '')).toMatchObject({ route: 'GET /me', status: 500, requestId: context.awsRequestId });
     expect(err).toHaveLength(1);
-    expect(JSON.parse(err[0] ?? '')).toMatchObject({ level: 'ERROR', message: 'Request failed', error: expect.objectContaining({ name: 'TypeError' }) });
+    expect(JSON.parse(err[0] ?? '')).toMatchObject({
+      level: 'ERROR',
+      message: 'Request failed',
+      error: expect.objectContaining({ name: 'TypeError' }),
+    });
     expect(err[0]).not.toContain(TOKEN);
     expect(err[0]).not.toContain(USER_EMAIL);
   });

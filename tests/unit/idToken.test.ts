@@ -10,16 +10,27 @@ const pool = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-function token(claims: Record<string, unknown> = {}, { key = pool.privateKey, header = {} }: { key?: KeyObject; header?: object } = {}): string {
+function token(
+  claims: Record<string, unknown> = {},
+  { key = pool.privateKey, header = {} }: { key?: KeyObject; header?: object } = {},
+): string {
   const head = b64url({ alg: 'RS256', kid: KID, ...header });
   const body = b64url({ sub: 'user-1', iss: ISSUER, aud: AUDIENCE, token_use: 'id', exp: NOW + 60, ...claims });
   return `${head}.${body}.${createSign('RSA-SHA256').update(`${head}.${body}`).sign(key).toString('base64url')}`;
 }
 
-const options = { issuer: ISSUER, audience: AUDIENCE, keyFor: async (kid: string) => (kid === KID ? pool.publicKey : Promise.reject(new InvalidToken('unknown key'))), now: () => NOW };
+const options = {
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  keyFor: async (kid: string) => (kid === KID ? pool.publicKey : Promise.reject(new InvalidToken('unknown key'))),
+  now: () => NOW,
+};
 
 test('a valid ID token of the pool gives its claims', async () => {
-  await expect(verifyIdToken(token({ email: 'ada@example.com' }), options)).resolves.toMatchObject({ sub: 'user-1', email: 'ada@example.com' });
+  await expect(verifyIdToken(token({ email: 'ada@example.com' }), options)).resolves.toMatchObject({
+    sub: 'user-1',
+    email: 'ada@example.com',
+  });
 });
 
 test.each([
@@ -28,8 +39,12 @@ test.each([
   ['a payload that is not JSON', () => `${b64url({ alg: 'RS256', kid: KID })}.bm90IGpzb24.sig`, 'malformed token'],
   ['unsigned (alg none)', () => `${b64url({ alg: 'none', kid: KID })}.${b64url({ sub: 'x' })}.`, 'unsupported algorithm none'],
   ['HMAC-signed', () => token({}, { header: { alg: 'HS256' } }), 'unsupported algorithm HS256'],
-  ['signed by another key under the pool\'s key id', () => token({}, { key: other.privateKey }), 'bad signature'],
-  ['tampered after signing', () => token().replace(/\.[^.]+\./, `.${b64url({ sub: 'intruder', iss: ISSUER, aud: AUDIENCE, token_use: 'id', exp: NOW + 60 })}.`), 'bad signature'],
+  ["signed by another key under the pool's key id", () => token({}, { key: other.privateKey }), 'bad signature'],
+  [
+    'tampered after signing',
+    () => token().replace(/\.[^.]+\./, `.${b64url({ sub: 'intruder', iss: ISSUER, aud: AUDIENCE, token_use: 'id', exp: NOW + 60 })}.`),
+    'bad signature',
+  ],
   ['of another issuer', () => token({ iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OTHER' }), 'wrong issuer'],
   ['an access token', () => token({ token_use: 'access' }), 'not an ID token'],
   ['for another app client', () => token({ aud: 'another' }), 'wrong audience'],

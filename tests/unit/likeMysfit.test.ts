@@ -1,7 +1,18 @@
 /** POST /mysfits/{mysfitId}/like: the like record and the count change in one transaction; a repeat changes nothing. */
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../functions/likeMysfit';
-import { ACTIVITY_TABLE, CORS_ORIGIN, INTRUDER_ID, ISO_TIMESTAMP, MYSFITS_TABLE, MYSFIT_ID, USER_ID, cancelled, commandsSent, reason } from '../support/fixtures';
+import {
+  ACTIVITY_TABLE,
+  CORS_ORIGIN,
+  INTRUDER_ID,
+  ISO_TIMESTAMP,
+  MYSFITS_TABLE,
+  MYSFIT_ID,
+  USER_ID,
+  cancelled,
+  commandsSent,
+  reason,
+} from '../support/fixtures';
 import {
   call,
   describeHttpFailures,
@@ -24,7 +35,13 @@ function transactionFor(userId: string): TransactWriteCommandInput {
       {
         Put: {
           TableName: ACTIVITY_TABLE,
-          Item: { UserId: userId, Activity: `LIKE#${MYSFIT_ID}`, Kind: 'LIKE', MysfitId: MYSFIT_ID, CreatedAt: expect.stringMatching(ISO_TIMESTAMP) },
+          Item: {
+            UserId: userId,
+            Activity: `LIKE#${MYSFIT_ID}`,
+            Kind: 'LIKE',
+            MysfitId: MYSFIT_ID,
+            CreatedAt: expect.stringMatching(ISO_TIMESTAMP),
+          },
           ConditionExpression: 'attribute_not_exists(UserId)',
         },
       },
@@ -99,10 +116,7 @@ test('a mysfit deleted between the like and the count read is a 404', async () =
 
 test('a transaction conflict with a concurrent like is retried, and the like then counts once', async () => {
   // Arrange
-  ddb
-    .on(TransactWriteCommand)
-    .rejectsOnce(cancelled(reason.none(), reason.conflict()))
-    .resolvesOnce({});
+  ddb.on(TransactWriteCommand).rejectsOnce(cancelled(reason.none(), reason.conflict())).resolvesOnce({});
   ddb.on(GetCommand).resolves({ Item: { Likes: 8 + 1 } });
   // Act
   const res = await call(route);
@@ -144,21 +158,25 @@ describeMalformedMysfitIds(route, [
   ['a path traversal', '../adopt'],
 ]);
 
-describeHttpFailures(route, { on: ' on the transaction', arrange: (error) => ddb.on(TransactWriteCommand).rejects(error), assert: countNotRead }, () => {
-  itAnswers503WhenUnavailable(route, {
-    on: ' on the count read',
-    arrange: (error) => {
-      ddb.on(TransactWriteCommand).resolves({});
-      ddb.on(GetCommand).rejects(error);
-    },
-  });
+describeHttpFailures(
+  route,
+  { on: ' on the transaction', arrange: (error) => ddb.on(TransactWriteCommand).rejects(error), assert: countNotRead },
+  () => {
+    itAnswers503WhenUnavailable(route, {
+      on: ' on the count read',
+      arrange: (error) => {
+        ddb.on(TransactWriteCommand).resolves({});
+        ddb.on(GetCommand).rejects(error);
+      },
+    });
 
-  itAnswersCancelledTransactions(route, {
-    throttled: [
-      ['ProvisionedThroughputExceeded', [reason.none(), reason.code('ProvisionedThroughputExceeded')]],
-      ['ThrottlingError', [reason.code('ThrottlingError'), reason.none()]],
-    ],
-    unexpected: [reason.none(), reason.code('ValidationError')],
-    assert: countNotRead,
-  });
-});
+    itAnswersCancelledTransactions(route, {
+      throttled: [
+        ['ProvisionedThroughputExceeded', [reason.none(), reason.code('ProvisionedThroughputExceeded')]],
+        ['ThrottlingError', [reason.code('ThrottlingError'), reason.none()]],
+      ],
+      unexpected: [reason.none(), reason.code('ValidationError')],
+      assert: countNotRead,
+    });
+  },
+);

@@ -8,8 +8,23 @@ const ddb = mockDocumentClient();
 const route: Route = { name: 'listMysfits', handler, ddb };
 
 const EVANGELINE = mysfitItem({ Likes: 7 });
-const BLUE = mysfitItem({ MysfitId: 'b41ff031-141e-4a8d-bb56-158a22bea0b3', Name: 'Blue', Species: 'Dragon', Age: 2, GoodEvil: 'Evil', LawChaos: 'Chaotic', Adopted: true });
-const SNOWFLAKE = mysfitItem({ MysfitId: '3f0f196c-4a7b-43af-9e29-6522a715342d', Name: 'Snowflake', Species: 'Yeti', Age: 13, GoodEvil: 'Good', LawChaos: 'Neutral' });
+const BLUE = mysfitItem({
+  MysfitId: 'b41ff031-141e-4a8d-bb56-158a22bea0b3',
+  Name: 'Blue',
+  Species: 'Dragon',
+  Age: 2,
+  GoodEvil: 'Evil',
+  LawChaos: 'Chaotic',
+  Adopted: true,
+});
+const SNOWFLAKE = mysfitItem({
+  MysfitId: '3f0f196c-4a7b-43af-9e29-6522a715342d',
+  Name: 'Snowflake',
+  Species: 'Yeti',
+  Age: 13,
+  GoodEvil: 'Good',
+  LawChaos: 'Neutral',
+});
 
 describe('with the sample event (filter=GoodEvil&value=Evil)', () => {
   test('queries GoodEvilIndex for Evil and returns the mysfits in the workshop field names, by name', async () => {
@@ -24,14 +39,30 @@ describe('with the sample event (filter=GoodEvil&value=Evil)', () => {
     expect(res.json).toEqual({
       mysfits: [
         {
-          mysfitId: BLUE.MysfitId, name: 'Blue', species: 'Dragon', age: 2, description: BLUE.Description,
-          goodevil: 'Evil', lawchaos: 'Chaotic', thumbImageUri: BLUE.ThumbImageUri, profileImageUri: BLUE.ProfileImageUri,
-          likes: 0, adopted: true,
+          mysfitId: BLUE.MysfitId,
+          name: 'Blue',
+          species: 'Dragon',
+          age: 2,
+          description: BLUE.Description,
+          goodevil: 'Evil',
+          lawchaos: 'Chaotic',
+          thumbImageUri: BLUE.ThumbImageUri,
+          profileImageUri: BLUE.ProfileImageUri,
+          likes: 0,
+          adopted: true,
         },
         {
-          mysfitId: EVANGELINE.MysfitId, name: 'Evangeline', species: 'Chimera', age: 43, description: EVANGELINE.Description,
-          goodevil: 'Evil', lawchaos: 'Lawful', thumbImageUri: EVANGELINE.ThumbImageUri, profileImageUri: EVANGELINE.ProfileImageUri,
-          likes: 7, adopted: false,
+          mysfitId: EVANGELINE.MysfitId,
+          name: 'Evangeline',
+          species: 'Chimera',
+          age: 43,
+          description: EVANGELINE.Description,
+          goodevil: 'Evil',
+          lawchaos: 'Lawful',
+          thumbImageUri: EVANGELINE.ThumbImageUri,
+          profileImageUri: EVANGELINE.ProfileImageUri,
+          likes: 7,
+          adopted: false,
         },
       ],
     });
@@ -157,13 +188,37 @@ describe('pagination: every page is read, so the list is whole', () => {
 
 describe('an invalid query string is a 400 that names the problem, and nothing is read', () => {
   test.each<{ description: string; query: Record<string, string>; problem: string }>([
-    { description: 'an unknown filter', query: { filter: 'Species', value: 'Chimera' }, problem: 'filter must be one of GoodEvil, LawChaos' },
-    { description: 'a filter in the wrong case', query: { filter: 'goodevil', value: 'Evil' }, problem: 'filter must be one of GoodEvil, LawChaos' },
+    {
+      description: 'an unknown filter',
+      query: { filter: 'Species', value: 'Chimera' },
+      problem: 'filter must be one of GoodEvil, LawChaos',
+    },
+    {
+      description: 'a filter in the wrong case',
+      query: { filter: 'goodevil', value: 'Evil' },
+      problem: 'filter must be one of GoodEvil, LawChaos',
+    },
     { description: 'an empty filter', query: { filter: '', value: 'Evil' }, problem: 'filter must be one of GoodEvil, LawChaos' },
-    { description: 'an unknown GoodEvil value', query: { filter: 'GoodEvil', value: 'Chaotic' }, problem: 'value must be one of Good, Neutral, Evil for GoodEvil' },
-    { description: 'an unknown LawChaos value', query: { filter: 'LawChaos', value: 'Evil' }, problem: 'value must be one of Lawful, Neutral, Chaotic for LawChaos' },
-    { description: 'a value in the wrong case', query: { filter: 'LawChaos', value: 'lawful' }, problem: 'value must be one of Lawful, Neutral, Chaotic for LawChaos' },
-    { description: 'a filter without a value', query: { filter: 'GoodEvil' }, problem: 'value must be one of Good, Neutral, Evil for GoodEvil' },
+    {
+      description: 'an unknown GoodEvil value',
+      query: { filter: 'GoodEvil', value: 'Chaotic' },
+      problem: 'value must be one of Good, Neutral, Evil for GoodEvil',
+    },
+    {
+      description: 'an unknown LawChaos value',
+      query: { filter: 'LawChaos', value: 'Evil' },
+      problem: 'value must be one of Lawful, Neutral, Chaotic for LawChaos',
+    },
+    {
+      description: 'a value in the wrong case',
+      query: { filter: 'LawChaos', value: 'lawful' },
+      problem: 'value must be one of Lawful, Neutral, Chaotic for LawChaos',
+    },
+    {
+      description: 'a filter without a value',
+      query: { filter: 'GoodEvil' },
+      problem: 'value must be one of Good, Neutral, Evil for GoodEvil',
+    },
     { description: 'a value without a filter', query: { value: 'Evil' }, problem: 'filter is required with value' },
   ])('$description', async ({ query, problem }) => {
     // Arrange

@@ -15,7 +15,15 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/recordClicks';
-import { AWS_INTERNAL_DETAIL, INTRUDER_ID, MYSFIT_ID, UNAVAILABLE_MESSAGE, USER_ID, everythingSent, unexpectedError } from '../support/fixtures';
+import {
+  AWS_INTERNAL_DETAIL,
+  INTRUDER_ID,
+  MYSFIT_ID,
+  UNAVAILABLE_MESSAGE,
+  USER_ID,
+  everythingSent,
+  unexpectedError,
+} from '../support/fixtures';
 import { eventFor, invoke, sampleEvent, type EventChanges } from '../../dev/sampleEvents';
 import { expectJsonError } from '../support/routeCases';
 import { serveSalts, type SaltItems } from '../support/saltTable';
@@ -43,7 +51,10 @@ const jwks = { keys: [{ ...poolKeys.publicKey.export({ format: 'jwk' }), kid: KI
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** An ID token as the pool issues it for USER_ID, valid for an hour from the (fake) clock; `claims` override. */
-function idToken(claims: Record<string, unknown> = {}, { key = poolKeys.privateKey, header = {} }: { key?: KeyObject; header?: object } = {}): string {
+function idToken(
+  claims: Record<string, unknown> = {},
+  { key = poolKeys.privateKey, header = {} }: { key?: KeyObject; header?: object } = {},
+): string {
   const now = Math.floor(Date.now() / 1000);
   const head = b64url({ kid: KID, alg: 'RS256', ...header });
   const body = b64url({
@@ -76,14 +87,27 @@ beforeEach(() => {
   // The Date only: the retries' backoff and the SDK keep real timers.
   jest.useFakeTimers({
     now: NOW,
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
   });
   // The pool's JWKS, at the one address the function must fetch it from.
-  jest.spyOn(global, 'fetch').mockImplementation(async (input) =>
-    urlOf(input) === JWKS_URL
-      ? new Response(JSON.stringify(jwks), { headers: { 'Content-Type': 'application/json' } })
-      : new Response('Not found', { status: 404 }),
-  );
+  jest
+    .spyOn(global, 'fetch')
+    .mockImplementation(async (input) =>
+      urlOf(input) === JWKS_URL
+        ? new Response(JSON.stringify(jwks), { headers: { 'Content-Type': 'application/json' } })
+        : new Response('Not found', { status: 404 }),
+    );
 });
 
 afterEach(() => {
@@ -112,7 +136,8 @@ function clicksEvent(changes: EventChanges = {}, identity: { sourceIp?: string; 
   return event;
 }
 
-const post = (changes: EventChanges = {}, identity: { sourceIp?: string; userAgent?: string } = {}) => invoke(handler, clicksEvent(changes, identity));
+const post = (changes: EventChanges = {}, identity: { sourceIp?: string; userAgent?: string } = {}) =>
+  invoke(handler, clicksEvent(changes, identity));
 
 /** The records of the n-th PutRecordBatch (from 0), each Data decoded as the stream will store it. */
 function recordsSent(call = 0): string[] {
@@ -180,7 +205,14 @@ describe('a valid batch', () => {
     expect(lines.map((line) => JSON.parse(line) as unknown)).toEqual([
       { eventTime: '2026-11-27T14:04:51.250Z', receivedAt: NOW.toISOString(), ...visitor, action: 'view', mysfitId: MYSFIT_ID },
       { eventTime: '2026-11-27T14:04:53.012Z', receivedAt: NOW.toISOString(), ...visitor, action: 'like', mysfitId: MYSFIT_ID },
-      { eventTime: '2026-11-27T14:04:58.731Z', receivedAt: NOW.toISOString(), ...visitor, action: 'filter', filter: 'GoodEvil', value: 'Evil' },
+      {
+        eventTime: '2026-11-27T14:04:58.731Z',
+        receivedAt: NOW.toISOString(),
+        ...visitor,
+        action: 'filter',
+        filter: 'GoodEvil',
+        value: 'Evil',
+      },
     ]);
   });
 
@@ -251,7 +283,7 @@ describe('who clicked', () => {
     expect(clicker).toEqual({ userId: USER_ID, signedIn: true });
   });
 
-  test('a cold start fetches the pool\'s keys once, from the issuer\'s JWKS address, and reuses them', async () => {
+  test("a cold start fetches the pool's keys once, from the issuer's JWKS address, and reuses them", async () => {
     // Arrange: a fresh module registry, so the function starts with no keys (and its own Firehose client to mock).
     const cold = await coldStart();
     // Act
@@ -271,9 +303,13 @@ describe('who clicked', () => {
     ['a token for another app client', () => idToken({ aud: 'another-client' })],
     ['an access token', () => idToken({ token_use: 'access' })],
     ['a tampered token (payload changed after signing)', tamperedToken],
-    ['a token signed by another key with the pool\'s key id', () => idToken({}, { key: otherKeys.privateKey })],
+    ["a token signed by another key with the pool's key id", () => idToken({}, { key: otherKeys.privateKey })],
     ['a token signed by a key the pool does not have', () => idToken({}, { header: { kid: 'unknown-key' } })],
-    ['an unsigned token (alg none)', () => `${b64url({ alg: 'none', kid: KID })}.${b64url({ sub: INTRUDER_ID, iss: COGNITO_ISSUER, aud: COGNITO_CLIENT_ID, token_use: 'id', exp: Date.now() / 1000 + 3600 })}.`],
+    [
+      'an unsigned token (alg none)',
+      () =>
+        `${b64url({ alg: 'none', kid: KID })}.${b64url({ sub: INTRUDER_ID, iss: COGNITO_ISSUER, aud: COGNITO_CLIENT_ID, token_use: 'id', exp: Date.now() / 1000 + 3600 })}.`,
+    ],
     ['something that is not a JWT', () => 'not-a-token'],
   ])('%s: a visitor id, not signed in, and still a 202', async (_description, token) => {
     // Arrange
@@ -286,7 +322,7 @@ describe('who clicked', () => {
     expect(everythingSent(firehose)).not.toContain(INTRUDER_ID);
   });
 
-  test('a valid token while the pool\'s keys are out of reach: counted as a visitor, the clicks still accepted', async () => {
+  test("a valid token while the pool's keys are out of reach: counted as a visitor, the clicks still accepted", async () => {
     // Arrange: a cold start, so no keys are cached, and a JWKS address that does not answer
     const cold = await coldStart();
     jest.mocked(fetch).mockRejectedValue(new TypeError('fetch failed'));
@@ -295,7 +331,9 @@ describe('who clicked', () => {
     // Assert
     expect(res.statusCode).toBe(202);
     const sent = (cold.firehose.calls()[0]?.args[0].input as PutRecordBatchCommandInput).Records ?? [];
-    const users = sent.map((record) => JSON.parse(Buffer.from(record.Data as Uint8Array).toString('utf8')) as { userId: string; signedIn: boolean });
+    const users = sent.map(
+      (record) => JSON.parse(Buffer.from(record.Data as Uint8Array).toString('utf8')) as { userId: string; signedIn: boolean },
+    );
     expect(users).toHaveLength(3);
     for (const user of users) expect(user).toMatchObject({ userId: expect.stringMatching(VISITOR_ID), signedIn: false });
   });
@@ -338,7 +376,7 @@ describe('who clicked', () => {
     expect(recordsSent().join('')).not.toContain(String(userAgent));
   });
 
-  test('neither the day\'s salt nor the address is in a record or a log line, even at the most verbose log level', async () => {
+  test("neither the day's salt nor the address is in a record or a log line, even at the most verbose log level", async () => {
     // Arrange: a cold start that logs everything, its output captured
     const level = process.env.POWERTOOLS_LOG_LEVEL;
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
@@ -392,19 +430,47 @@ describe('a bad batch is a 400 naming each bad click and field, and nothing is s
   const manyClicks = Array.from({ length: 51 }, () => view());
 
   test.each<[string, unknown, string]>([
-    ['an unknown action', { clicks: [view(), { action: 'poke', mysfitId: MYSFIT_ID, at: AT }] }, 'click 1 action: action must be one of view, like, unlike, adopt, filter'],
-    ['a click without an action', { clicks: [{ mysfitId: MYSFIT_ID, at: AT }] }, 'click 0 action: action must be one of view, like, unlike, adopt, filter'],
+    [
+      'an unknown action',
+      { clicks: [view(), { action: 'poke', mysfitId: MYSFIT_ID, at: AT }] },
+      'click 1 action: action must be one of view, like, unlike, adopt, filter',
+    ],
+    [
+      'a click without an action',
+      { clicks: [{ mysfitId: MYSFIT_ID, at: AT }] },
+      'click 0 action: action must be one of view, like, unlike, adopt, filter',
+    ],
     ['a malformed mysfitId', { clicks: [view(), view(), view('evangeline')] }, 'click 2 mysfitId: must be a UUID'],
     ['a view without a mysfitId', { clicks: [{ action: 'view', at: AT }] }, 'click 0 mysfitId: must be a UUID'],
     ['a click without at', { clicks: [{ action: 'like', mysfitId: MYSFIT_ID }] }, 'click 0 at: must be an ISO 8601 date-time'],
     ['a date that is not ISO 8601', { clicks: [view(MYSFIT_ID, '27/11/2026 14:04')] }, 'click 0 at: must be an ISO 8601 date-time'],
     ['a date-time without a time zone', { clicks: [view(MYSFIT_ID, '2026-11-27T14:04:51')] }, 'click 0 at: must be an ISO 8601 date-time'],
-    ['a filter with an unknown value', { clicks: [{ action: 'filter', filter: 'GoodEvil', value: 'Wicked', at: AT }] }, 'click 0 value: Invalid option: expected one of "Good"|"Neutral"|"Evil"|"Lawful"|"Chaotic"'],
-    ['a filter with the other filter\'s value', { clicks: [{ action: 'filter', filter: 'GoodEvil', value: 'Lawful', at: AT }] }, 'click 0 value: must be one of Good, Neutral, Evil for GoodEvil'],
-    ['an unknown filter', { clicks: [{ action: 'filter', filter: 'Species', value: 'Evil', at: AT }] }, 'click 0 filter: Invalid option: expected one of "GoodEvil"|"LawChaos"'],
-    ['a filter naming a mysfit', { clicks: [{ action: 'filter', filter: 'LawChaos', value: 'Chaotic', mysfitId: MYSFIT_ID, at: AT }] }, 'click 0: Unrecognized key: "mysfitId"'],
+    [
+      'a filter with an unknown value',
+      { clicks: [{ action: 'filter', filter: 'GoodEvil', value: 'Wicked', at: AT }] },
+      'click 0 value: Invalid option: expected one of "Good"|"Neutral"|"Evil"|"Lawful"|"Chaotic"',
+    ],
+    [
+      "a filter with the other filter's value",
+      { clicks: [{ action: 'filter', filter: 'GoodEvil', value: 'Lawful', at: AT }] },
+      'click 0 value: must be one of Good, Neutral, Evil for GoodEvil',
+    ],
+    [
+      'an unknown filter',
+      { clicks: [{ action: 'filter', filter: 'Species', value: 'Evil', at: AT }] },
+      'click 0 filter: Invalid option: expected one of "GoodEvil"|"LawChaos"',
+    ],
+    [
+      'a filter naming a mysfit',
+      { clicks: [{ action: 'filter', filter: 'LawChaos', value: 'Chaotic', mysfitId: MYSFIT_ID, at: AT }] },
+      'click 0: Unrecognized key: "mysfitId"',
+    ],
     ['a click that is not an object', { clicks: [view(), 42] }, 'click 1: action must be one of view, like, unlike, adopt, filter'],
-    ['two bad clicks (both named)', { clicks: [view(MYSFIT_ID, 'yesterday'), view('x')] }, 'click 0 at: must be an ISO 8601 date-time; click 1 mysfitId: must be a UUID'],
+    [
+      'two bad clicks (both named)',
+      { clicks: [view(MYSFIT_ID, 'yesterday'), view('x')] },
+      'click 0 at: must be an ISO 8601 date-time; click 1 mysfitId: must be a UUID',
+    ],
     ['an empty list', { clicks: [] }, 'clicks: must hold at least one click'],
     ['more than 50 clicks', { clicks: manyClicks }, 'clicks: must hold at most 50 clicks'],
     ['no clicks at all', {}, 'clicks: Invalid input: expected array, received undefined'],
@@ -498,8 +564,14 @@ describe('when Firehose fails', () => {
   });
 
   test.each<[string, () => Error]>([
-    ['ServiceUnavailableException (the stream is throttled)', () => new ServiceUnavailableException({ message: `Slow down. ${AWS_INTERNAL_DETAIL}`, $metadata: {} })],
-    ['a network error (ECONNREFUSED)', () => Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 ${AWS_INTERNAL_DETAIL}`), { code: 'ECONNREFUSED' })],
+    [
+      'ServiceUnavailableException (the stream is throttled)',
+      () => new ServiceUnavailableException({ message: `Slow down. ${AWS_INTERNAL_DETAIL}`, $metadata: {} }),
+    ],
+    [
+      'a network error (ECONNREFUSED)',
+      () => Object.assign(new Error(`connect ECONNREFUSED 10.0.0.1:443 ${AWS_INTERNAL_DETAIL}`), { code: 'ECONNREFUSED' }),
+    ],
     ['TimeoutError', () => Object.assign(new Error(`socket timed out ${AWS_INTERNAL_DETAIL}`), { name: 'TimeoutError' })],
   ])('%s is a 503 with the fixed message, sent once', async (_description, failure) => {
     // Arrange
@@ -512,8 +584,14 @@ describe('when Firehose fails', () => {
   });
 
   test.each<[string, () => Error]>([
-    ['InvalidArgumentException (a bug: a record Firehose refuses)', () => new InvalidArgumentException({ message: `Record size exceeds ${AWS_INTERNAL_DETAIL}`, $metadata: {} })],
-    ['ResourceNotFoundException (no such stream: a misconfiguration)', () => new ResourceNotFoundException({ message: `Firehose ${AWS_INTERNAL_DETAIL} not found`, $metadata: {} })],
+    [
+      'InvalidArgumentException (a bug: a record Firehose refuses)',
+      () => new InvalidArgumentException({ message: `Record size exceeds ${AWS_INTERNAL_DETAIL}`, $metadata: {} }),
+    ],
+    [
+      'ResourceNotFoundException (no such stream: a misconfiguration)',
+      () => new ResourceNotFoundException({ message: `Firehose ${AWS_INTERNAL_DETAIL} not found`, $metadata: {} }),
+    ],
     ['an unexpected error', unexpectedError],
   ])('%s is a generic 500 without internals', async (_description, failure) => {
     // Arrange

@@ -9,8 +9,14 @@ const PAULY = { mysfitId: '2b473002-36f8-4b87-954e-9a377e0ccbec', name: 'Pauly',
 const COCO = { mysfitId: '0e37d916-f960-4772-a25a-01b762b5c1bd', name: 'CoCo', goodevil: 'Good', lawchaos: 'Chaotic' };
 
 /** A stored click by `userId`; a mysfit's fields as the transformation added them. */
-const clickBy = (userId: string, action: string, mysfit: Partial<StoredClick> = {}): StoredClick => ({ userId, signedIn: !userId.startsWith('visitor-'), action, ...mysfit });
-const views = (userId: string, mysfit: Partial<StoredClick>, times: number) => Array.from({ length: times }, () => clickBy(userId, 'view', mysfit));
+const clickBy = (userId: string, action: string, mysfit: Partial<StoredClick> = {}): StoredClick => ({
+  userId,
+  signedIn: !userId.startsWith('visitor-'),
+  action,
+  ...mysfit,
+});
+const views = (userId: string, mysfit: Partial<StoredClick>, times: number) =>
+  Array.from({ length: times }, () => clickBy(userId, 'view', mysfit));
 const ndjson = (...clicks: object[]) => clicks.map((c) => `${JSON.stringify(c)}\n`).join('');
 
 describe('parseObject', () => {
@@ -79,7 +85,10 @@ describe('summarize', () => {
       { label: 'Pauly', count: 2 },
       { label: 'f00dfeed-0000-4000-8000-000000000000', count: 1 },
     ]);
-    expect(report.mostLiked).toEqual([{ label: 'Pauly', count: 2 }, { label: 'Evangeline', count: 1 }]);
+    expect(report.mostLiked).toEqual([
+      { label: 'Pauly', count: 2 },
+      { label: 'Evangeline', count: 1 },
+    ]);
     expect(report.mostAdopted).toEqual([{ label: 'CoCo', count: 1 }]);
   });
 
@@ -181,10 +190,16 @@ describe('readLocalClicks', () => {
 
   test('reads every object under clicks/, in every date partition, and ignores errors/', () => {
     // Arrange
-    put('clicks/year=2026/month=11/day=27/mysfits-local-clicks-1-2026-11-27-14-05-00-a', ndjson(clickBy('ada', 'view', EVANGELINE), clickBy('ada', 'like', PAULY)));
+    put(
+      'clicks/year=2026/month=11/day=27/mysfits-local-clicks-1-2026-11-27-14-05-00-a',
+      ndjson(clickBy('ada', 'view', EVANGELINE), clickBy('ada', 'like', PAULY)),
+    );
     put('clicks/year=2026/month=11/day=27/mysfits-local-clicks-1-2026-11-27-14-06-00-b', ndjson(clickBy('bob', 'view', PAULY)));
     put('clicks/year=2026/month=12/day=01/mysfits-local-clicks-1-2026-12-01-09-00-00-c', ndjson(clickBy('cy', 'adopt', COCO)));
-    put('errors/processing-failed/year=2026/month=11/day=27/mysfits-local-clicks-1-2026-11-27-14-05-00-d', ndjson(clickBy('eve', 'view', EVANGELINE)));
+    put(
+      'errors/processing-failed/year=2026/month=11/day=27/mysfits-local-clicks-1-2026-11-27-14-05-00-d',
+      ndjson(clickBy('eve', 'view', EVANGELINE)),
+    );
     put('athena-results/query.csv', 'userId,action\nzed,view\n');
     // Act
     const clicks = readLocalClicks(dir);

@@ -14,8 +14,15 @@ const ADOPTER = 'a2c4e6f8-0000-4000-8000-000000000000';
 
 /** The table attribute each seed fact is stored in: the workshop's names (see MysfitItem). */
 const ATTRIBUTE_OF: Record<keyof MysfitFacts, keyof MysfitItem> = {
-  mysfitId: 'MysfitId', name: 'Name', species: 'Species', age: 'Age', description: 'Description',
-  goodevil: 'GoodEvil', lawchaos: 'LawChaos', thumbImageUri: 'ThumbImageUri', profileImageUri: 'ProfileImageUri',
+  mysfitId: 'MysfitId',
+  name: 'Name',
+  species: 'Species',
+  age: 'Age',
+  description: 'Description',
+  goodevil: 'GoodEvil',
+  lawchaos: 'LawChaos',
+  thumbImageUri: 'ThumbImageUri',
+  profileImageUri: 'ProfileImageUri',
 };
 
 /** The facts as the table holds them. */
@@ -44,7 +51,9 @@ test('each update sets the facts, and sets Likes and Adopted only if_not_exists'
   await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE);
   // Assert
   const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
-  expect(updates.map(({ TableName, Key }) => ({ TableName, Key }))).toEqual(SEED_MYSFITS.map((facts) => ({ TableName: TABLE, Key: { MysfitId: facts.mysfitId } })));
+  expect(updates.map(({ TableName, Key }) => ({ TableName, Key }))).toEqual(
+    SEED_MYSFITS.map((facts) => ({ TableName: TABLE, Key: { MysfitId: facts.mysfitId } })),
+  );
   for (const [i, facts] of SEED_MYSFITS.entries()) {
     const update = updates[i]!;
     // A mysfit not yet in the table gets its facts, no likes and no adopter.
@@ -87,13 +96,16 @@ describe('the seed data fits the API', () => {
     expect(ids.size).toBe(12);
   });
 
-  test.each(SEED_MYSFITS.map((m) => [m.name, m] as const))('%s has an id the routes accept and alignments the filters know', (_name, mysfit) => {
-    // Act
-    const parsed = mysfitPathSchema.safeParse({ mysfitId: mysfit.mysfitId });
-    // Assert
-    expect(parsed.success).toBe(true);
-    expect(GOOD_EVIL).toContain(mysfit.goodevil);
-    expect(LAW_CHAOS).toContain(mysfit.lawchaos);
-    expect(Number.isInteger(mysfit.age)).toBe(true);
-  });
+  test.each(SEED_MYSFITS.map((m) => [m.name, m] as const))(
+    '%s has an id the routes accept and alignments the filters know',
+    (_name, mysfit) => {
+      // Act
+      const parsed = mysfitPathSchema.safeParse({ mysfitId: mysfit.mysfitId });
+      // Assert
+      expect(parsed.success).toBe(true);
+      expect(GOOD_EVIL).toContain(mysfit.goodevil);
+      expect(LAW_CHAOS).toContain(mysfit.lawchaos);
+      expect(Number.isInteger(mysfit.age)).toBe(true);
+    },
+  );
 });

@@ -8,16 +8,15 @@ test('the config files are serverless.yml and every file it includes with ${file
   const root = mkdtempSync(join(tmpdir(), 'mysfits-config-'));
   try {
     mkdirSync(join(root, 'resources'));
-    writeFileSync(join(root, 'serverless.yml'), "resources:\n  - ${file(resources/data.yml)}\n  - ${file(./resources/users.yml)}\n");
+    writeFileSync(join(root, 'serverless.yml'), 'resources:\n  - ${file(resources/data.yml)}\n  - ${file(./resources/users.yml)}\n');
     writeFileSync(join(root, 'resources', 'data.yml'), 'Resources: ${file(./tables.yml)}\n');
     writeFileSync(join(root, 'resources', 'tables.yml'), 'MysfitsTable: {}\n');
     writeFileSync(join(root, 'resources', 'users.yml'), 'Resources: {}\n');
-    expect(configFiles(root).map((file) => file.slice(root.length + 1)).sort()).toEqual([
-      'resources/data.yml',
-      'resources/tables.yml',
-      'resources/users.yml',
-      'serverless.yml',
-    ]);
+    expect(
+      configFiles(root)
+        .map((file) => file.slice(root.length + 1))
+        .sort(),
+    ).toEqual(['resources/data.yml', 'resources/tables.yml', 'resources/users.yml', 'serverless.yml']);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -29,14 +28,24 @@ const SERVICE: ResolvedService = {
   provider: { stage: 'local', region: 'us-east-1', environment: { MYSFITS_TABLE: 'm-local' } },
   functions: {
     listMysfits: { handler: 'functions/listMysfits.handler', events: [{ http: { path: 'mysfits', method: 'get' } }] },
-    likeMysfit: { handler: 'functions/likeMysfit.handler', name: 'custom-name', environment: { EXTRA: 'x' }, events: [{ http: { path: '/mysfits/{mysfitId}/like', method: 'post', authorizer: {} } }] },
+    likeMysfit: {
+      handler: 'functions/likeMysfit.handler',
+      name: 'custom-name',
+      environment: { EXTRA: 'x' },
+      events: [{ http: { path: '/mysfits/{mysfitId}/like', method: 'post', authorizer: {} } }],
+    },
     enrichClicks: { handler: 'functions/enrichClicks.handler' },
   },
   resources: {
     Resources: {
       MysfitsTable: {
         Type: 'AWS::DynamoDB::Table',
-        Properties: { TableName: 'm-local', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'MysfitId', KeyType: 'HASH' }], PointInTimeRecoverySpecification: {} },
+        Properties: {
+          TableName: 'm-local',
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [{ AttributeName: 'MysfitId', KeyType: 'HASH' }],
+          PointInTimeRecoverySpecification: {},
+        },
       },
       Bucket: { Type: 'AWS::S3::Bucket' },
     },
@@ -61,5 +70,9 @@ test('routes, function names and settings come from the functions as resolved', 
     { functionKey: 'likeMysfit', method: 'POST', path: '/mysfits/{mysfitId}/like', authorized: true },
   ]);
   expect([deployedName(SERVICE, 'listMysfits'), deployedName(SERVICE, 'likeMysfit')]).toEqual(['mysfits-local-listMysfits', 'custom-name']);
-  expect([functionSetting(SERVICE, 'MYSFITS_TABLE'), functionSetting(SERVICE, 'EXTRA'), functionSetting(SERVICE, 'NONE')]).toEqual(['m-local', 'x', undefined]);
+  expect([functionSetting(SERVICE, 'MYSFITS_TABLE'), functionSetting(SERVICE, 'EXTRA'), functionSetting(SERVICE, 'NONE')]).toEqual([
+    'm-local',
+    'x',
+    undefined,
+  ]);
 });

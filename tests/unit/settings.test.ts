@@ -32,8 +32,12 @@ const http = (env: Env) => coldStart(() => import('../../shared/http'), env);
 const dynamodb = (env: Env) => coldStart(() => import('../../shared/dynamodb'), env);
 
 test('each table module reads its own setting', async () => {
-  expect((await mysfitsTable({ MYSFITS_TABLE: 'mysfits-prod-mysfits', ACTIVITY_TABLE: undefined })).MYSFITS_TABLE).toBe('mysfits-prod-mysfits');
-  expect((await activityTable({ ACTIVITY_TABLE: 'mysfits-prod-user-activity', MYSFITS_TABLE: undefined })).ACTIVITY_TABLE).toBe('mysfits-prod-user-activity');
+  expect((await mysfitsTable({ MYSFITS_TABLE: 'mysfits-prod-mysfits', ACTIVITY_TABLE: undefined })).MYSFITS_TABLE).toBe(
+    'mysfits-prod-mysfits',
+  );
+  expect((await activityTable({ ACTIVITY_TABLE: 'mysfits-prod-user-activity', MYSFITS_TABLE: undefined })).ACTIVITY_TABLE).toBe(
+    'mysfits-prod-user-activity',
+  );
 });
 
 test.each([

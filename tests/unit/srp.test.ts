@@ -13,7 +13,7 @@ const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
 const randomText = (min: number, max: number) =>
   Array.from({ length: randomInt(min, max + 1) }, () => [...ALPHABET][randomInt([...ALPHABET].length)]).join('');
 
-test('padHex is the two\'s-complement hex Cognito\'s clients hash: even length, 00 before a set top bit', () => {
+test("padHex is the two's-complement hex Cognito's clients hash: even length, 00 before a set top bit", () => {
   expect([20n, 236n, 56n, 200n, 0x1n, 0xabcn, 0x7fn, 0x80n].map(padHex)).toEqual(['14', '00ec', '38', '00c8', '01', '0abc', '7f', '0080']);
 });
 
@@ -50,7 +50,7 @@ test.each([
   ['N itself (0 mod N)', N.toString(16)],
   ['a multiple of N', (2n * N).toString(16)],
   ['larger than N', (N + 5n).toString(16)],
-  ['negative', `-${(5n).toString(16)}`],
+  ['negative', `-${5n.toString(16)}`],
   ['not a string', 12345],
 ])('SRP_A %s is refused', (_case, value) => {
   expect(parseA(value)).toBeUndefined();
@@ -70,7 +70,7 @@ test('an SRP_A longer than N is refused before it is read as a number', () => {
 test.each([
   ['Tue Dec 1 07:21:05 UTC 2026', '2026-12-01T07:21:05.000Z'],
   ['Sun Feb 29 23:59:59 UTC 2032', '2032-02-29T23:59:59.000Z'],
-])('the timestamp %s, in Cognito\'s format, is read', (text, iso) => {
+])("the timestamp %s, in Cognito's format, is read", (text, iso) => {
   expect(parseTimestamp(text)?.toISOString()).toBe(iso);
   expect(formatTimestamp(new Date(iso))).toBe(text);
 });
@@ -83,6 +83,6 @@ test.each([
   ['ISO 8601', '2026-12-01T07:21:05Z'],
   ['an hour of 24', 'Tue Dec 1 24:00:00 UTC 2026'],
   ['nothing', ''],
-])('a timestamp with %s is not Cognito\'s format', (_case, text) => {
+])("a timestamp with %s is not Cognito's format", (_case, text) => {
   expect(parseTimestamp(text)).toBeUndefined();
 });

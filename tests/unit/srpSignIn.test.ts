@@ -11,8 +11,18 @@ beforeAll(() => useOpenSslModPow());
 const POOL_ID = 'local_AbCdEf12';
 const CLIENT = 'website-client';
 const OTHER_CLIENT = 'another-client';
-const ADA = { Username: '0b6d2f1e-3c4a-4f5e-8a9b-1c2d3e4f5a6b', email: 'ada@example.com', Password: 'Mysfits2026', UserStatus: 'CONFIRMED' };
-const BOB = { Username: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a', email: 'bob@example.com', Password: 'Unconfirmed1', UserStatus: 'UNCONFIRMED' };
+const ADA = {
+  Username: '0b6d2f1e-3c4a-4f5e-8a9b-1c2d3e4f5a6b',
+  email: 'ada@example.com',
+  Password: 'Mysfits2026',
+  UserStatus: 'CONFIRMED',
+};
+const BOB = {
+  Username: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a',
+  email: 'bob@example.com',
+  Password: 'Unconfirmed1',
+  UserStatus: 'UNCONFIRMED',
+};
 
 function users(): SrpUsers & { issued: string[] } {
   const all = [ADA, BOB];
@@ -32,11 +42,21 @@ interface Started {
   srp: SrpSignIn;
   store: ReturnType<typeof users>;
   params: Record<string, string>;
-  answer(overrides?: { password?: string; timestamp?: string; clientId?: string; signature?: string; secretBlock?: string; username?: string }): Promise<unknown>;
+  answer(overrides?: {
+    password?: string;
+    timestamp?: string;
+    clientId?: string;
+    signature?: string;
+    secretBlock?: string;
+    username?: string;
+  }): Promise<unknown>;
 }
 
 /** InitiateAuth as the library sends it, and a function that answers the challenge as it would. */
-async function start(username: string, options: { now?: () => number; srp?: SrpSignIn; store?: ReturnType<typeof users> } = {}): Promise<Started> {
+async function start(
+  username: string,
+  options: { now?: () => number; srp?: SrpSignIn; store?: ReturnType<typeof users> } = {},
+): Promise<Started> {
   const store = options.store ?? users();
   const srp = options.srp ?? new SrpSignIn(store, { now: options.now });
   const client = await srpClient(poolName(POOL_ID));
@@ -70,7 +90,10 @@ test('the challenge carries what Cognito sends, and the right answer gets the to
   expect(params.SALT).toMatch(/^[0-9a-f]+$/);
   expect(Buffer.from(params.SECRET_BLOCK as string, 'base64').length).toBeGreaterThanOrEqual(32);
 
-  await expect(answer()).resolves.toEqual({ ChallengeParameters: {}, AuthenticationResult: { IdToken: `id-${ADA.Username}`, AccessToken: 'access', RefreshToken: 'refresh' } });
+  await expect(answer()).resolves.toEqual({
+    ChallengeParameters: {},
+    AuthenticationResult: { IdToken: `id-${ADA.Username}`, AccessToken: 'access', RefreshToken: 'refresh' },
+  });
   expect(store.issued).toEqual([ADA.Username]);
   expect(srp.openChallenges).toBe(0);
 });
@@ -80,10 +103,10 @@ test.each([
   ['a tampered signature', { signature: Buffer.alloc(32, 7).toString('base64') }],
   ['a signature that is not base64', { signature: '%%%' }],
   ['a signature of the wrong length', { signature: Buffer.alloc(16, 7).toString('base64') }],
-  ['a timestamp not in Cognito\'s format', { timestamp: '2026-12-01T07:21:05Z' }],
+  ["a timestamp not in Cognito's format", { timestamp: '2026-12-01T07:21:05Z' }],
   ['a padded day in the timestamp', { timestamp: 'Tue Dec 01 07:21:05 UTC 2026' }],
   ['another app client', { clientId: OTHER_CLIENT }],
-  ['another user id than the challenge\'s', { username: BOB.Username }],
+  ["another user id than the challenge's", { username: BOB.Username }],
   ['a secret block the server never gave', { secretBlock: Buffer.alloc(64, 1).toString('base64') }],
 ])('%s is refused as Cognito refuses it, with no token', async (_case, overrides) => {
   const { answer, store } = await start('ada@example.com');
@@ -106,7 +129,7 @@ test('a wrong answer also ends the challenge: the right one after it is refused'
   expect(store.issued).toEqual([]);
 });
 
-test('a secret block from another session is refused, even signed with that session\'s own key', async () => {
+test("a secret block from another session is refused, even signed with that session's own key", async () => {
   const store = users();
   const srp = new SrpSignIn(store);
   const first = await start('ada@example.com', { srp, store });
@@ -146,14 +169,20 @@ test.each([
   ['a million digits', 'f'.repeat(1_000_000)],
 ])('SRP_A %s is refused at InitiateAuth', async (_case, srpA) => {
   const srp = new SrpSignIn(users());
-  await expect(srp.initiate({ ClientId: CLIENT, AuthParameters: { USERNAME: 'ada@example.com', SRP_A: srpA } })).rejects.toMatchObject(INCORRECT);
+  await expect(srp.initiate({ ClientId: CLIENT, AuthParameters: { USERNAME: 'ada@example.com', SRP_A: srpA } })).rejects.toMatchObject(
+    INCORRECT,
+  );
   expect(srp.openChallenges).toBe(0);
 });
 
 test('InitiateAuth without USERNAME or SRP_A is an InvalidParameterException', async () => {
   const srp = new SrpSignIn(users());
-  await expect(srp.initiate({ ClientId: CLIENT, AuthParameters: { SRP_A: 'abc' } })).rejects.toMatchObject({ code: 'InvalidParameterException' });
-  await expect(srp.initiate({ ClientId: CLIENT, AuthParameters: { USERNAME: 'ada@example.com' } })).rejects.toMatchObject({ code: 'InvalidParameterException' });
+  await expect(srp.initiate({ ClientId: CLIENT, AuthParameters: { SRP_A: 'abc' } })).rejects.toMatchObject({
+    code: 'InvalidParameterException',
+  });
+  await expect(srp.initiate({ ClientId: CLIENT, AuthParameters: { USERNAME: 'ada@example.com' } })).rejects.toMatchObject({
+    code: 'InvalidParameterException',
+  });
 });
 
 test('open challenges are bounded: past the limit the oldest is forgotten', async () => {

@@ -81,9 +81,9 @@ describe('TransactionConflict', () => {
 describe('other cancellations are returned, not retried', () => {
   test('a failed condition comes back with its code and the item as it was, unmarshalled', async () => {
     // Arrange
-    ddb.on(TransactWriteCommand).rejects(
-      cancelled(reason.conditionFailed({ MysfitId: { S: 'm-1' }, Adopted: { BOOL: true }, Likes: { N: '3' } }), reason.none()),
-    );
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(cancelled(reason.conditionFailed({ MysfitId: { S: 'm-1' }, Adopted: { BOOL: true }, Likes: { N: '3' } }), reason.none()));
     // Act
     const result = await transactWrite(INPUT);
     // Assert
@@ -108,10 +108,7 @@ describe('other cancellations are returned, not retried', () => {
 
   test('a reason without a code reads as None, and an exception without reasons has none', async () => {
     // Arrange
-    ddb
-      .on(TransactWriteCommand)
-      .rejectsOnce(cancelled({}, reason.conditionFailed()))
-      .rejectsOnce(cancelled());
+    ddb.on(TransactWriteCommand).rejectsOnce(cancelled({}, reason.conditionFailed())).rejectsOnce(cancelled());
     // Act
     const first = await transactWrite(INPUT);
     const second = await transactWrite(INPUT);

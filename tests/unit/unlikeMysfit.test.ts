@@ -1,7 +1,17 @@
 /** DELETE /mysfits/{mysfitId}/like: the like record goes and the count drops in one transaction; a repeat changes nothing. */
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../functions/unlikeMysfit';
-import { ACTIVITY_TABLE, CORS_ORIGIN, INTRUDER_ID, MYSFITS_TABLE, MYSFIT_ID, USER_ID, cancelled, commandsSent, reason } from '../support/fixtures';
+import {
+  ACTIVITY_TABLE,
+  CORS_ORIGIN,
+  INTRUDER_ID,
+  MYSFITS_TABLE,
+  MYSFIT_ID,
+  USER_ID,
+  cancelled,
+  commandsSent,
+  reason,
+} from '../support/fixtures';
 import {
   call,
   describeHttpFailures,
@@ -22,7 +32,11 @@ function transactionFor(userId: string): TransactWriteCommandInput {
   return {
     TransactItems: [
       {
-        Delete: { TableName: ACTIVITY_TABLE, Key: { UserId: userId, Activity: `LIKE#${MYSFIT_ID}` }, ConditionExpression: 'attribute_exists(UserId)' },
+        Delete: {
+          TableName: ACTIVITY_TABLE,
+          Key: { UserId: userId, Activity: `LIKE#${MYSFIT_ID}` },
+          ConditionExpression: 'attribute_exists(UserId)',
+        },
       },
       {
         Update: {
@@ -95,10 +109,7 @@ test('a mysfit deleted between the unlike and the count read is a 404', async ()
 
 test('a transaction conflict with a concurrent like is retried, and the unlike then counts once', async () => {
   // Arrange
-  ddb
-    .on(TransactWriteCommand)
-    .rejectsOnce(cancelled(reason.none(), reason.conflict()))
-    .resolvesOnce({});
+  ddb.on(TransactWriteCommand).rejectsOnce(cancelled(reason.none(), reason.conflict())).resolvesOnce({});
   ddb.on(GetCommand).resolves({ Item: { Likes: 8 - 1 } });
   // Act
   const res = await call(route);
@@ -140,21 +151,25 @@ describeMalformedMysfitIds(route, [
   ['a path traversal', '../adopt'],
 ]);
 
-describeHttpFailures(route, { on: ' on the transaction', arrange: (error) => ddb.on(TransactWriteCommand).rejects(error), assert: countNotRead }, () => {
-  itAnswers503WhenUnavailable(route, {
-    on: ' on the count read',
-    arrange: (error) => {
-      ddb.on(TransactWriteCommand).resolves({});
-      ddb.on(GetCommand).rejects(error);
-    },
-  });
+describeHttpFailures(
+  route,
+  { on: ' on the transaction', arrange: (error) => ddb.on(TransactWriteCommand).rejects(error), assert: countNotRead },
+  () => {
+    itAnswers503WhenUnavailable(route, {
+      on: ' on the count read',
+      arrange: (error) => {
+        ddb.on(TransactWriteCommand).resolves({});
+        ddb.on(GetCommand).rejects(error);
+      },
+    });
 
-  itAnswersCancelledTransactions(route, {
-    throttled: [
-      ['ProvisionedThroughputExceeded', [reason.none(), reason.code('ProvisionedThroughputExceeded')]],
-      ['ThrottlingError', [reason.code('ThrottlingError'), reason.none()]],
-    ],
-    unexpected: [reason.none(), reason.code('ValidationError')],
-    assert: countNotRead,
-  });
-});
+    itAnswersCancelledTransactions(route, {
+      throttled: [
+        ['ProvisionedThroughputExceeded', [reason.none(), reason.code('ProvisionedThroughputExceeded')]],
+        ['ThrottlingError', [reason.code('ThrottlingError'), reason.none()]],
+      ],
+      unexpected: [reason.none(), reason.code('ValidationError')],
+      assert: countNotRead,
+    });
+  },
+);

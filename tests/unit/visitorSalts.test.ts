@@ -27,7 +27,7 @@ test('the first request of a day creates its salt with a conditional write, and 
   expect(expiresAt('2026-12-31')).toBe(Date.parse('2027-01-01T01:00:00Z') / 1000);
 });
 
-test('a day\'s salt already there is read (consistently), not replaced', async () => {
+test("a day's salt already there is read (consistently), not replaced", async () => {
   items.set('2026-12-01', { Day: '2026-12-01', Salt: Buffer.alloc(32, 5).toString('base64'), ExpiresAt: 1 });
   const salt = await dailySalts(documents(), TABLE).saltFor('2026-12-01');
   expect(salt).toEqual(Buffer.alloc(32, 5));
@@ -35,7 +35,7 @@ test('a day\'s salt already there is read (consistently), not replaced', async (
   expect(stub).not.toHaveReceivedCommand(PutCommand);
 });
 
-test('concurrent first requests of many instances end with one salt: the losers of the conditional write read the winner\'s', async () => {
+test("concurrent first requests of many instances end with one salt: the losers of the conditional write read the winner's", async () => {
   // Every instance reads before any writes (the worst interleaving), then all try to create the day's salt.
   let reads = 0;
   const allRead = new Promise<void>((resolve) => {

@@ -17,7 +17,10 @@ export interface Session {
 export type Filter = { filter: FilterName; value: string } | undefined;
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -18,7 +18,10 @@ export class App {
   private listeners: Array<() => void> = [];
   private readonly userRefreshes = new Latest();
 
-  constructor(readonly config: SiteConfig, root: HTMLElement) {
+  constructor(
+    readonly config: SiteConfig,
+    root: HTMLElement,
+  ) {
     this.auth = new Auth(config);
     this.api = new Api(config.apiUrl, this.auth);
     this.clicks = new ClickTracker(config.apiUrl, () => this.auth.idToken());

@@ -28,7 +28,10 @@ const MESSAGES: Record<string, string> = {
 };
 
 export class AuthError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -68,12 +71,24 @@ export class Auth {
   signUp(email: string, password: string): Promise<void> {
     const address = email.trim().toLowerCase();
     return new Promise((resolve, reject) =>
-      this.pool.signUp(address, password, [new CognitoUserAttribute({ Name: 'email', Value: address })], [], callback(() => resolve(), reject)),
+      this.pool.signUp(
+        address,
+        password,
+        [new CognitoUserAttribute({ Name: 'email', Value: address })],
+        [],
+        callback(() => resolve(), reject),
+      ),
     );
   }
 
   confirm(email: string, code: string): Promise<void> {
-    return new Promise((resolve, reject) => this.user(email).confirmRegistration(code.trim(), true, callback(() => resolve(), reject)));
+    return new Promise((resolve, reject) =>
+      this.user(email).confirmRegistration(
+        code.trim(),
+        true,
+        callback(() => resolve(), reject),
+      ),
+    );
   }
 
   resendCode(email: string): Promise<void> {
@@ -87,7 +102,8 @@ export class Auth {
       user.authenticateUser(details, {
         onSuccess: () => resolve(),
         onFailure: (error: unknown) => reject(toAuthError(error)),
-        newPasswordRequired: () => reject(new AuthError('NewPasswordRequired', 'This account needs a new password: use "Forgot password".')),
+        newPasswordRequired: () =>
+          reject(new AuthError('NewPasswordRequired', 'This account needs a new password: use "Forgot password".')),
       }),
     );
   }
@@ -104,7 +120,10 @@ export class Auth {
 
   resetPassword(email: string, code: string, password: string): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.user(email).confirmPassword(code.trim(), password, { onSuccess: () => resolve(), onFailure: (error: unknown) => reject(toAuthError(error)) }),
+      this.user(email).confirmPassword(code.trim(), password, {
+        onSuccess: () => resolve(),
+        onFailure: (error: unknown) => reject(toAuthError(error)),
+      }),
     );
   }
 

@@ -19,7 +19,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
 
 /** Replaces the page's main content and moves focus to its heading, for keyboard and screen-reader users. */
 export function render(root: HTMLElement, ...children: Child[]): void {
-  root.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
+  root.replaceChildren(
+    ...children
+      .filter((c): c is Node | string => c !== null && c !== undefined && c !== false)
+      .map((c) => (typeof c === 'number' ? String(c) : c)),
+  );
   const heading = root.querySelector('h1');
   if (heading) {
     heading.setAttribute('tabindex', '-1');
@@ -30,10 +34,14 @@ export function render(root: HTMLElement, ...children: Child[]): void {
 /** An image that shows the placeholder when its own picture cannot be loaded. */
 export function picture(src: string, alt: string, className: string): HTMLImageElement {
   const img = h('img', { src, alt, class: className, loading: 'lazy', width: 200, height: 200 });
-  img.addEventListener('error', () => {
-    img.src = 'placeholder.svg';
-    img.classList.add('placeholder');
-  }, { once: true });
+  img.addEventListener(
+    'error',
+    () => {
+      img.src = 'placeholder.svg';
+      img.classList.add('placeholder');
+    },
+    { once: true },
+  );
   return img;
 }
 

@@ -11,7 +11,10 @@ function header(app: App, nav: HTMLElement): void {
     nav.replaceChildren(
       h('a', { href: '#/' }, 'Mysfits'),
       ...(app.email
-        ? [h('span', { class: 'who' }, app.email), h('button', { type: 'button', class: 'link', onclick: () => void app.logOut() }, 'Log out')]
+        ? [
+            h('span', { class: 'who' }, app.email),
+            h('button', { type: 'button', class: 'link', onclick: () => void app.logOut() }, 'Log out'),
+          ]
         : [h('a', { href: '#/login' }, 'Log in'), h('a', { href: '#/register' }, 'Register')]),
     );
   };
@@ -39,7 +42,10 @@ async function start(): Promise<void> {
   try {
     app = new App(await loadConfig(), root);
   } catch {
-    root.replaceChildren(h('h1', {}, 'Mythical Mysfits'), h('p', { class: 'message error', role: 'alert' }, 'The site could not load its settings. Try again in a moment.'));
+    root.replaceChildren(
+      h('h1', {}, 'Mythical Mysfits'),
+      h('p', { class: 'message error', role: 'alert' }, 'The site could not load its settings. Try again in a moment.'),
+    );
     return;
   }
   header(app, nav);

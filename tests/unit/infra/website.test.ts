@@ -29,7 +29,12 @@ const CREDENTIALS = { accessKeyId: 'x', secretAccessKey: 'y' };
 const WEB_DIST = join(PROJECT_ROOT, 'web', 'dist');
 /** Not serverless.yml's policy: config.json must carry the one the service object holds. */
 const PASSWORD_POLICY = {
-  MinimumLength: 12, RequireLowercase: true, RequireUppercase: false, RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: 7,
+  MinimumLength: 12,
+  RequireLowercase: true,
+  RequireUppercase: false,
+  RequireNumbers: true,
+  RequireSymbols: true,
+  TemporaryPasswordValidityDays: 7,
 };
 const OUTPUTS = {
   ApiUrl: 'https://abc123defg.execute-api.us-east-1.amazonaws.com/prod',
@@ -45,12 +50,14 @@ type OutputName = keyof typeof OUTPUTS;
 /** DescribeStacks' answer for the stack with these outputs. */
 function stackWith(outputs: Partial<Record<OutputName, string>>) {
   return {
-    Stacks: [{
-      StackName: STACK,
-      StackStatus: 'UPDATE_COMPLETE' as const,
-      CreationTime: new Date('2026-11-01T10:00:00.000Z'),
-      Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-    }],
+    Stacks: [
+      {
+        StackName: STACK,
+        StackStatus: 'UPDATE_COMPLETE' as const,
+        CreationTime: new Date('2026-11-01T10:00:00.000Z'),
+        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
   };
 }
 
@@ -105,14 +112,25 @@ describe('publish() on a deployed stage', () => {
       return {};
     });
     // The bucket as an earlier build left it: one file this build no longer has.
-    s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: 'index.html' }, { Key: 'app.js' }, { Key: 'old-chunk.js' }], IsTruncated: false });
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [{ Key: 'index.html' }, { Key: 'app.js' }, { Key: 'old-chunk.js' }],
+      IsTruncated: false,
+    });
     s3.on(DeleteObjectsCommand).callsFake((input: { Delete: { Objects: Array<{ Key: string }> } }) => {
       events.push(`delete ${input.Delete.Objects.map((o) => o.Key).join(',')}`);
       return { Deleted: input.Delete.Objects };
     });
     cloudFront.on(CreateInvalidationCommand).callsFake(() => {
       events.push('invalidate');
-      return { Location: 'https://cloudfront.amazonaws.com/invalidation/I1', Invalidation: { Id: 'I1', Status: 'InProgress', CreateTime: new Date(), InvalidationBatch: { CallerReference: 'r', Paths: { Quantity: 1, Items: ['/*'] } } } };
+      return {
+        Location: 'https://cloudfront.amazonaws.com/invalidation/I1',
+        Invalidation: {
+          Id: 'I1',
+          Status: 'InProgress',
+          CreateTime: new Date(),
+          InvalidationBatch: { CallerReference: 'r', Paths: { Quantity: 1, Items: ['/*'] } },
+        },
+      };
     });
     plugin = pluginFor('prod');
     // Act
@@ -130,7 +148,7 @@ describe('publish() on a deployed stage', () => {
     expect(builds[0]?.[2]).toEqual(expect.objectContaining({ cwd: PROJECT_ROOT }));
   });
 
-  test('reads the outputs of this stage\'s stack', () => {
+  test("reads the outputs of this stage's stack", () => {
     // Arrange / Act: publish() in beforeAll
     // Assert
     expect(plugin.serverless.getProvider).toHaveBeenCalledWith('aws');
@@ -157,13 +175,16 @@ describe('publish() on a deployed stage', () => {
     { key: 'app.js', contentType: 'text/javascript; charset=utf-8' },
     { key: 'styles.css', contentType: 'text/css; charset=utf-8' },
     { key: 'placeholder.svg', contentType: 'image/svg+xml' },
-  ])('$key is sent as $contentType, revalidated by browsers on every load (never an old script with a new page)', ({ key, contentType }) => {
-    // Arrange / Act
-    const upload = uploads.get(key);
-    // Assert
-    expect(upload?.ContentType).toBe(contentType);
-    expect(upload?.CacheControl).toBe('no-cache');
-  });
+  ])(
+    '$key is sent as $contentType, revalidated by browsers on every load (never an old script with a new page)',
+    ({ key, contentType }) => {
+      // Arrange / Act
+      const upload = uploads.get(key);
+      // Assert
+      expect(upload?.ContentType).toBe(contentType);
+      expect(upload?.CacheControl).toBe('no-cache');
+    },
+  );
 
   test('the source maps stay on the build machine', () => {
     expect([...uploads.keys()].filter((key) => key.endsWith('.map'))).toEqual([]);
@@ -196,7 +217,7 @@ describe('publish() on a deployed stage', () => {
     });
   });
 
-  test('then invalidates everything (/*) on the stack\'s distribution, once, after the last upload', () => {
+  test("then invalidates everything (/*) on the stack's distribution, once, after the last upload", () => {
     // Arrange / Act: publish() in beforeAll
     // Assert
     expect(cloudFront).toHaveReceivedCommandTimes(CreateInvalidationCommand, 1);
@@ -225,19 +246,23 @@ describe('publish() with an output missing from the stack', () => {
     { missing: 'UserPoolClientId', error: /no UserPoolClientId output/ },
     { missing: 'WebsiteBucketName', error: /no website bucket or distribution output/ },
     { missing: 'WebsiteDistributionId', error: /no website bucket or distribution output/ },
-  ] as Array<{ missing: OutputName; error: RegExp }>)('without $missing: fails saying so, and uploads nothing', async ({ missing, error }) => {
-    // Arrange
-    const outputs: Partial<typeof OUTPUTS> = { ...OUTPUTS };
-    delete outputs[missing];
-    cloudFormation.on(DescribeStacksCommand).resolves(stackWith(outputs));
-    const { website } = pluginFor('prod');
-    // Act
-    const publishing = website.publish();
-    // Assert
-    await expect(publishing).rejects.toThrow(error);
-    expect(s3.calls()).toHaveLength(0);
-    expect(cloudFront.calls()).toHaveLength(0);
-  }, 30_000);
+  ] as Array<{ missing: OutputName; error: RegExp }>)(
+    'without $missing: fails saying so, and uploads nothing',
+    async ({ missing, error }) => {
+      // Arrange
+      const outputs: Partial<typeof OUTPUTS> = { ...OUTPUTS };
+      delete outputs[missing];
+      cloudFormation.on(DescribeStacksCommand).resolves(stackWith(outputs));
+      const { website } = pluginFor('prod');
+      // Act
+      const publishing = website.publish();
+      // Assert
+      await expect(publishing).rejects.toThrow(error);
+      expect(s3.calls()).toHaveLength(0);
+      expect(cloudFront.calls()).toHaveLength(0);
+    },
+    30_000,
+  );
 });
 
 // ------------------------------------------------------------------ the local stage
@@ -245,17 +270,20 @@ describe('publish() with an output missing from the stack', () => {
 describe('on the local stage (npm start serves the site itself)', () => {
   beforeEach(resetMocks);
 
-  test.each(['after:deploy:deploy', 'website:publish', 'before:remove:remove'] as const)('%s does nothing: no build, no AWS call', async (hook) => {
-    // Arrange
-    const { website, provider } = pluginFor('local');
-    // Act
-    await website.hooks[hook]();
-    // Assert
-    expect(execFileSync).not.toHaveBeenCalled();
-    expect(provider.getAwsSdkV3Config).not.toHaveBeenCalled();
-    expect(provider.getCloudFormationClient).not.toHaveBeenCalled();
-    expect([...s3.calls(), ...cloudFront.calls(), ...cloudFormation.calls()]).toHaveLength(0);
-  });
+  test.each(['after:deploy:deploy', 'website:publish', 'before:remove:remove'] as const)(
+    '%s does nothing: no build, no AWS call',
+    async (hook) => {
+      // Arrange
+      const { website, provider } = pluginFor('local');
+      // Act
+      await website.hooks[hook]();
+      // Assert
+      expect(execFileSync).not.toHaveBeenCalled();
+      expect(provider.getAwsSdkV3Config).not.toHaveBeenCalled();
+      expect(provider.getCloudFormationClient).not.toHaveBeenCalled();
+      expect([...s3.calls(), ...cloudFront.calls(), ...cloudFormation.calls()]).toHaveLength(0);
+    },
+  );
 });
 
 // ------------------------------------------------------------------ emptyBucket
@@ -287,7 +315,9 @@ describe('emptyBucket() before a remove', () => {
     await website.emptyBucket();
     // Assert
     const listed = s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input);
-    expect(listed).toEqual(pages.map((_keys, i) => ({ Bucket: OUTPUTS.WebsiteBucketName, ContinuationToken: i === 0 ? undefined : `token-${i}` })));
+    expect(listed).toEqual(
+      pages.map((_keys, i) => ({ Bucket: OUTPUTS.WebsiteBucketName, ContinuationToken: i === 0 ? undefined : `token-${i}` })),
+    );
     const deletes = s3.commandCalls(DeleteObjectsCommand).map((call) => call.args[0].input);
     expect(new Set(deletes.map((input) => input.Bucket))).toEqual(new Set(deletes.length ? [OUTPUTS.WebsiteBucketName] : []));
     const deleted = deletes.flatMap((input) => (input.Delete?.Objects ?? []).map((object) => object.Key));
@@ -357,7 +387,7 @@ describe('emptyBucket() before a remove', () => {
 
 // ------------------------------------------------------------------ wiring
 
-describe('the plugin\'s wiring', () => {
+describe("the plugin's wiring", () => {
   test('registers exactly the deploy, website and remove hooks, and the `serverless website` command', () => {
     // Arrange / Act
     const { website } = pluginFor('prod');

@@ -34,14 +34,25 @@ async function fakeTransform(event: FirehoseTransformationEvent): Promise<Fireho
     records: event.records.map((record) => {
       const click = JSON.parse(Buffer.from(record.data, 'base64').toString('utf8')) as { mysfitId?: string };
       return click.mysfitId === KNOWN
-        ? { recordId: record.recordId, result: 'Ok', data: Buffer.from(`${JSON.stringify({ ...click, name: 'Evangeline' })}\n`).toString('base64') }
+        ? {
+            recordId: record.recordId,
+            result: 'Ok',
+            data: Buffer.from(`${JSON.stringify({ ...click, name: 'Evangeline' })}\n`).toString('base64'),
+          }
         : { recordId: record.recordId, result: 'ProcessingFailed', data: record.data };
     }),
   };
 }
 
 async function start(transform = fakeTransform, flushIntervalMs = 60_000): Promise<FirehoseStandIn> {
-  standIn = await startFirehoseStandIn({ port: await freePort(), streamName: STREAM, outputDir, transform, flushIntervalMs, region: REGION });
+  standIn = await startFirehoseStandIn({
+    port: await freePort(),
+    streamName: STREAM,
+    outputDir,
+    transform,
+    flushIntervalMs,
+    region: REGION,
+  });
   return standIn;
 }
 
@@ -51,7 +62,18 @@ beforeEach(() => {
   // The Date only: the server, the SDK and the flush timer keep real timers.
   jest.useFakeTimers({
     now: NOW,
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
   });
 });
 
@@ -67,7 +89,9 @@ afterEach(async () => {
 /** Every file under the output folder, as slash-separated paths relative to it. */
 function filesWritten(): string[] {
   const walk = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [relative(outputDir, join(dir, name)).split('\\').join('/')]));
+    readdirSync(dir).flatMap((name) =>
+      statSync(join(dir, name)).isDirectory() ? walk(join(dir, name)) : [relative(outputDir, join(dir, name)).split('\\').join('/')],
+    );
   return walk(outputDir).sort();
 }
 
@@ -85,8 +109,7 @@ function callFirehose(endpoint: string, operation: string, body: unknown) {
   });
 }
 
-const sdkClient = (endpoint: string) =>
-  new FirehoseClient({ endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+const sdkClient = (endpoint: string) => new FirehoseClient({ endpoint, region: REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
 
 // ------------------------------------------------------------------ the API
 
@@ -103,19 +126,28 @@ describe('the Firehose API', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/x-amz-json-1.1');
     const answer = (await response.json()) as { FailedPutCount: number; Encrypted: boolean; RequestResponses: Array<{ RecordId: string }> };
-    expect(answer).toEqual({ FailedPutCount: 0, Encrypted: false, RequestResponses: [{ RecordId: expect.any(String) }, { RecordId: expect.any(String) }] });
+    expect(answer).toEqual({
+      FailedPutCount: 0,
+      Encrypted: false,
+      RequestResponses: [{ RecordId: expect.any(String) }, { RecordId: expect.any(String) }],
+    });
     expect(new Set(answer.RequestResponses.map((r) => r.RecordId)).size).toBe(2);
   });
 
-  test('the AWS SDK\'s PutRecordBatch and PutRecord work against it', async () => {
+  test("the AWS SDK's PutRecordBatch and PutRecord work against it", async () => {
     // Arrange
     const { endpoint, flush } = await start();
     const client = sdkClient(endpoint);
     // Act
     const batch = await client.send(
-      new PutRecordBatchCommand({ DeliveryStreamName: STREAM, Records: [{ Data: Buffer.from(line(view(KNOWN, 'ada'))) }, { Data: Buffer.from(line(view(KNOWN, 'bob'))) }] }),
+      new PutRecordBatchCommand({
+        DeliveryStreamName: STREAM,
+        Records: [{ Data: Buffer.from(line(view(KNOWN, 'ada'))) }, { Data: Buffer.from(line(view(KNOWN, 'bob'))) }],
+      }),
     );
-    const single = await client.send(new PutRecordCommand({ DeliveryStreamName: STREAM, Record: { Data: Buffer.from(line(view(KNOWN, 'cy'))) } }));
+    const single = await client.send(
+      new PutRecordCommand({ DeliveryStreamName: STREAM, Record: { Data: Buffer.from(line(view(KNOWN, 'cy'))) } }),
+    );
     await flush();
     // Assert
     expect(batch.FailedPutCount).toBe(0);
@@ -131,8 +163,13 @@ describe('the Firehose API', () => {
     const { endpoint, flush } = await start();
     const client = sdkClient(endpoint);
     // Act
-    const response = await callFirehose(endpoint, 'PutRecordBatch', { DeliveryStreamName: 'another-stream', Records: [{ Data: base64(line(view(KNOWN))) }] });
-    const sdkCall = client.send(new PutRecordBatchCommand({ DeliveryStreamName: 'another-stream', Records: [{ Data: Buffer.from(line(view(KNOWN))) }] }));
+    const response = await callFirehose(endpoint, 'PutRecordBatch', {
+      DeliveryStreamName: 'another-stream',
+      Records: [{ Data: base64(line(view(KNOWN))) }],
+    });
+    const sdkCall = client.send(
+      new PutRecordBatchCommand({ DeliveryStreamName: 'another-stream', Records: [{ Data: Buffer.from(line(view(KNOWN))) }] }),
+    );
     // Assert
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ __type: 'ResourceNotFoundException', message: 'Delivery stream another-stream not found' });
@@ -199,7 +236,10 @@ describe('delivery', () => {
     const { endpoint, flush } = await start();
     const rawData = [base64(line(view(UNKNOWN, 'bob'))), base64(line(view(UNKNOWN, 'dee')))];
     const arrival = Date.now();
-    await callFirehose(endpoint, 'PutRecordBatch', { DeliveryStreamName: STREAM, Records: [{ Data: base64(line(view(KNOWN))) }, ...rawData.map((Data) => ({ Data }))] });
+    await callFirehose(endpoint, 'PutRecordBatch', {
+      DeliveryStreamName: STREAM,
+      Records: [{ Data: base64(line(view(KNOWN))) }, ...rawData.map((Data) => ({ Data }))],
+    });
     // Act
     await flush();
     // Assert
@@ -210,7 +250,12 @@ describe('delivery', () => {
     expect(object!.slice(object!.lastIndexOf('/') + 1)).toMatch(OBJECT_NAME);
     const text = read(object!);
     expect(text.endsWith('\n')).toBe(true);
-    expect(text.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(
+    expect(
+      text
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(
       rawData.map((data) => ({
         attemptsMade: 1,
         arrivalTimestamp: arrival,
@@ -235,8 +280,13 @@ describe('delivery', () => {
     // Assert
     const files = filesWritten();
     expect(files).toEqual([expect.stringMatching(new RegExp(`^errors/processing-failed/${PARTITION}/`))]);
-    const lines = read(files[0]!).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => [l.errorCode, l.errorMessage, l.rawData])).toEqual(rawData.map((data) => ['Lambda.InvokeFailed', 'enrichClicks answered 502', data]));
+    const lines = read(files[0]!)
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => [l.errorCode, l.errorMessage, l.rawData])).toEqual(
+      rawData.map((data) => ['Lambda.InvokeFailed', 'enrichClicks answered 502', data]),
+    );
   });
 
   test('a flush with nothing buffered writes nothing and does not run the transformation', async () => {
@@ -259,7 +309,10 @@ describe('delivery', () => {
     await flush();
     // Assert
     expect(invocations.map((event) => event.records.length)).toEqual([1, 1]);
-    expect(filesWritten().map(read).sort()).toEqual([line({ ...view(KNOWN, 'ada'), name: 'Evangeline' }), line({ ...view(KNOWN, 'bob'), name: 'Evangeline' })]);
+    expect(filesWritten().map(read).sort()).toEqual([
+      line({ ...view(KNOWN, 'ada'), name: 'Evangeline' }),
+      line({ ...view(KNOWN, 'bob'), name: 'Evangeline' }),
+    ]);
   });
 
   test('the buffering interval delivers on its own', async () => {
@@ -267,7 +320,8 @@ describe('delivery', () => {
     const { endpoint } = await start(fakeTransform, 50);
     // Act
     await callFirehose(endpoint, 'PutRecordBatch', { DeliveryStreamName: STREAM, Records: [{ Data: base64(line(view(KNOWN))) }] });
-    for (let waited = 0; filesWritten().length === 0 && waited < 2_000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25));
+    for (let waited = 0; filesWritten().length === 0 && waited < 2_000; waited += 25)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     // Assert
     expect(filesWritten()).toEqual([expect.stringMatching(new RegExp(`^clicks/${PARTITION}/`))]);
   });

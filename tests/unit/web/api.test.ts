@@ -50,7 +50,10 @@ test('a signed-in call sends the ID token', async () => {
 });
 
 test('a 401 refreshes the session and retries the call once, with the new token', async () => {
-  const { fetcher, calls } = fakeFetch([{ status: 401, body: { message: 'Unauthorized' } }, { status: 200, body: { mysfitId: ID, adopted: true, adoptedByYou: true } }]);
+  const { fetcher, calls } = fakeFetch([
+    { status: 401, body: { message: 'Unauthorized' } },
+    { status: 200, body: { mysfitId: ID, adopted: true, adoptedByYou: true } },
+  ]);
   const auth = fakeAuth({ current: 'expired', refreshed: 'fresh' });
   const result = await new Api(BASE, auth, fetcher).adopt(ID);
   expect(result.adoptedByYou).toBe(true);
@@ -99,7 +102,9 @@ test('a request cancelled by the page (the person moved on) is passed its signal
   // A fetch that never answers by itself, like a slow network, and rejects the way fetch does when aborted.
   const fetcher = ((_url: string, init: RequestInit) => {
     seen.push(init.signal);
-    return new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    return new Promise((_resolve, reject) =>
+      init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+    );
   }) as unknown as typeof fetch;
   const pending = new Api(BASE, fakeAuth({ current: null, refreshed: null }), fetcher).getMysfit(ID, controller.signal);
   controller.abort();
@@ -113,5 +118,7 @@ test('an answer whose body arrives after the page cancelled the call is not retu
     controller.abort();
     return new Response(JSON.stringify({ mysfits: [] }), { status: 200 });
   }) as unknown as typeof fetch;
-  await expect(new Api(BASE, fakeAuth({ current: null, refreshed: null }), fetcher).listMysfits(undefined, controller.signal)).rejects.toMatchObject({ name: 'AbortError' });
+  await expect(
+    new Api(BASE, fakeAuth({ current: null, refreshed: null }), fetcher).listMysfits(undefined, controller.signal),
+  ).rejects.toMatchObject({ name: 'AbortError' });
 });

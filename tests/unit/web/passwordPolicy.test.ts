@@ -1,7 +1,13 @@
 /** The password rules the register and reset forms check before anything is sent. */
 import { passwordProblems, passwordRules, type PasswordPolicy } from '../../../web/src/passwordPolicy';
 
-const POLICY: PasswordPolicy = { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false };
+const POLICY: PasswordPolicy = {
+  MinimumLength: 8,
+  RequireLowercase: true,
+  RequireUppercase: true,
+  RequireNumbers: true,
+  RequireSymbols: false,
+};
 
 test.each([
   ['Mysfits2026', []],

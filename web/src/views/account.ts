@@ -13,8 +13,14 @@ export function registerView(app: App, visit: Visit): void {
   const email = field('email', 'Email', { type: 'email', autocomplete: 'email' });
   const password = newPasswordField('password', 'Password', app.config.passwordPolicy);
   const confirmation = field('password-confirm', 'Confirm password', { type: 'password', autocomplete: 'new-password' });
-  const form = h('form', { class: 'account', novalidate: true }, email.wrapper, password.wrapper, confirmation.wrapper,
-    h('button', { type: 'submit', class: 'primary' }, 'Register'));
+  const form = h(
+    'form',
+    { class: 'account', novalidate: true },
+    email.wrapper,
+    password.wrapper,
+    confirmation.wrapper,
+    h('button', { type: 'submit', class: 'primary' }, 'Register'),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     message.clear();
@@ -33,8 +39,12 @@ export function registerView(app: App, visit: Visit): void {
       }
     });
   });
-  visit.draw(h('h1', {}, 'Create your account'), message.element, form,
-    h('p', {}, 'Already registered? ', h('a', { href: '#/login' }, 'Log in'), '.'));
+  visit.draw(
+    h('h1', {}, 'Create your account'),
+    message.element,
+    form,
+    h('p', {}, 'Already registered? ', h('a', { href: '#/login' }, 'Log in'), '.'),
+  );
 }
 
 export function confirmView(app: App, visit: Visit): void {
@@ -43,8 +53,13 @@ export function confirmView(app: App, visit: Visit): void {
   const email = field('email', 'Email', { type: 'email', autocomplete: 'email', value: query.get('email') ?? '' });
   const code = field('code', 'Confirmation code', { inputmode: 'numeric', autocomplete: 'one-time-code' });
   const resend = h('button', { type: 'button', class: 'secondary' }, 'Send a new code');
-  const form = h('form', { class: 'account', novalidate: true }, email.wrapper, code.wrapper,
-    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Confirm'), resend));
+  const form = h(
+    'form',
+    { class: 'account', novalidate: true },
+    email.wrapper,
+    code.wrapper,
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, 'Confirm'), resend),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     message.clear();
@@ -80,8 +95,13 @@ export function loginView(app: App, visit: Visit): void {
   const message = messageBox();
   const email = field('email', 'Email', { type: 'email', autocomplete: 'username', value: query.get('email') ?? '' });
   const password = field('password', 'Password', { type: 'password', autocomplete: 'current-password' });
-  const form = h('form', { class: 'account', novalidate: true }, email.wrapper, password.wrapper,
-    h('button', { type: 'submit', class: 'primary' }, 'Log in'));
+  const form = h(
+    'form',
+    { class: 'account', novalidate: true },
+    email.wrapper,
+    password.wrapper,
+    h('button', { type: 'submit', class: 'primary' }, 'Log in'),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     message.clear();
@@ -94,13 +114,19 @@ export function loginView(app: App, visit: Visit): void {
       } catch (error) {
         message.show((error as Error).message);
         if ((error as { code?: string }).code === 'UserNotConfirmedException') {
-          message.element.append(h('p', {}, h('a', { href: `#/confirm?email=${encodeURIComponent(email.input.value)}` }, 'Confirm your email')));
+          message.element.append(
+            h('p', {}, h('a', { href: `#/confirm?email=${encodeURIComponent(email.input.value)}` }, 'Confirm your email')),
+          );
         }
       }
     });
   });
-  visit.draw(h('h1', {}, 'Log in'), message.element, form,
-    h('p', {}, h('a', { href: '#/forgot' }, 'Forgot password?'), ' · New here? ', h('a', { href: '#/register' }, 'Register'), '.'));
+  visit.draw(
+    h('h1', {}, 'Log in'),
+    message.element,
+    form,
+    h('p', {}, h('a', { href: '#/forgot' }, 'Forgot password?'), ' · New here? ', h('a', { href: '#/register' }, 'Register'), '.'),
+  );
   if (query.get('confirmed')) message.show('Your email is confirmed. Log in to like and adopt.', 'info');
   else if (query.get('reset')) message.show('Your password is changed. Log in with the new one.', 'info');
   else if (query.get('next')) message.show('Please log in to do that.', 'info');
@@ -109,12 +135,23 @@ export function loginView(app: App, visit: Visit): void {
 export function forgotView(app: App, visit: Visit): void {
   const message = messageBox();
   const email = field('email', 'Email', { type: 'email', autocomplete: 'username' });
-  const ask = h('form', { class: 'account', novalidate: true }, email.wrapper, h('button', { type: 'submit', class: 'primary' }, 'Email me a code'));
+  const ask = h(
+    'form',
+    { class: 'account', novalidate: true },
+    email.wrapper,
+    h('button', { type: 'submit', class: 'primary' }, 'Email me a code'),
+  );
   const code = field('code', 'Code from the email', { inputmode: 'numeric', autocomplete: 'one-time-code' });
   const password = newPasswordField('password', 'New password', app.config.passwordPolicy);
   const confirmation = field('password-confirm', 'Confirm new password', { type: 'password', autocomplete: 'new-password' });
-  const reset = h('form', { class: 'account', novalidate: true, hidden: true }, code.wrapper, password.wrapper, confirmation.wrapper,
-    h('button', { type: 'submit', class: 'primary' }, 'Change password'));
+  const reset = h(
+    'form',
+    { class: 'account', novalidate: true, hidden: true },
+    code.wrapper,
+    password.wrapper,
+    confirmation.wrapper,
+    h('button', { type: 'submit', class: 'primary' }, 'Change password'),
+  );
   ask.addEventListener('submit', (event) => {
     event.preventDefault();
     message.clear();

@@ -2,7 +2,11 @@
 import { h } from '../dom';
 import { passwordRules, type PasswordPolicy } from '../passwordPolicy';
 
-export function field(id: string, label: string, input: Record<string, string | boolean>): { wrapper: HTMLElement; input: HTMLInputElement } {
+export function field(
+  id: string,
+  label: string,
+  input: Record<string, string | boolean>,
+): { wrapper: HTMLElement; input: HTMLInputElement } {
   const element = h('input', { id, name: id, required: true, ...input });
   return { wrapper: h('div', { class: 'field' }, h('label', { for: id }, label), element), input: element };
 }
@@ -13,7 +17,9 @@ export function newPasswordField(id: string, label: string, policy: PasswordPoli
   const rules = h('ul', { id: `${id}-rules`, class: 'rules' });
   const draw = () =>
     rules.replaceChildren(
-      ...passwordRules(input.value, policy).map((rule) => h('li', { class: rule.met ? 'met' : 'unmet' }, `${rule.met ? '✓' : '•'} ${rule.text}`)),
+      ...passwordRules(input.value, policy).map((rule) =>
+        h('li', { class: rule.met ? 'met' : 'unmet' }, `${rule.met ? '✓' : '•'} ${rule.text}`),
+      ),
     );
   input.addEventListener('input', draw);
   draw();

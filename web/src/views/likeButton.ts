@@ -5,7 +5,14 @@ import { h } from '../dom';
 import type { Visit } from '../navigation';
 
 /** The like itself is kept whatever happens next; only its redraw and messages belong to the visit that asked. */
-export function likeButton(app: App, visit: Visit, mysfitId: string, name: string, likes: number, report: (text: string) => void): HTMLButtonElement {
+export function likeButton(
+  app: App,
+  visit: Visit,
+  mysfitId: string,
+  name: string,
+  likes: number,
+  report: (text: string) => void,
+): HTMLButtonElement {
   let liked = app.likes(mysfitId);
   let count = likes;
   const button = h('button', { type: 'button', class: 'like' });

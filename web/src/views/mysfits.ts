@@ -28,12 +28,20 @@ function card(app: App, visit: Visit, mysfit: Mysfit, report: (text: string) => 
   return h(
     'li',
     { class: 'card', 'data-mysfit-id': mysfit.mysfitId },
-    h('a', { href: `#/mysfits/${mysfit.mysfitId}`, class: 'card-link' },
+    h(
+      'a',
+      { href: `#/mysfits/${mysfit.mysfitId}`, class: 'card-link' },
       picture(mysfit.thumbImageUri, '', 'thumb'),
       h('h2', {}, mysfit.name),
     ),
     h('p', { class: 'species' }, mysfit.species),
-    h('p', { class: 'tags' }, h('span', { class: 'tag' }, mysfit.goodevil), h('span', { class: 'tag' }, mysfit.lawchaos), adoptionBadge(app, mysfit)),
+    h(
+      'p',
+      { class: 'tags' },
+      h('span', { class: 'tag' }, mysfit.goodevil),
+      h('span', { class: 'tag' }, mysfit.lawchaos),
+      adoptionBadge(app, mysfit),
+    ),
     likeButton(app, visit, mysfit.mysfitId, mysfit.name, mysfit.likes, report),
   );
 }
@@ -44,7 +52,9 @@ export async function mysfitsView(app: App, visit: Visit): Promise<void> {
   const message = messageBox();
   const select = h('select', { id: 'filter', name: 'filter' }, h('option', { value: '' }, 'All mysfits'));
   for (const group of FILTERS) {
-    select.append(h('optgroup', { label: group.group }, ...group.values.map((value) => h('option', { value: `${group.filter}:${value}` }, value))));
+    select.append(
+      h('optgroup', { label: group.group }, ...group.values.map((value) => h('option', { value: `${group.filter}:${value}` }, value))),
+    );
   }
   select.value = filter ? `${filter.filter}:${filter.value}` : '';
   select.addEventListener('change', () => {
@@ -56,7 +66,9 @@ export async function mysfitsView(app: App, visit: Visit): Promise<void> {
   const grid = h('ul', { class: 'grid', 'aria-busy': 'true' });
   visit.draw(
     h('h1', {}, 'Meet the Mysfits'),
-    h('form', { class: 'filters', onsubmit: (e: Event) => e.preventDefault() },
+    h(
+      'form',
+      { class: 'filters', onsubmit: (e: Event) => e.preventDefault() },
       h('label', { for: 'filter' }, 'Show'),
       select,
       h('button', { type: 'button', class: 'secondary', onclick: () => navigate('#/') }, 'View all'),

@@ -7,7 +7,11 @@ import { likeButton } from './likeButton';
 
 function adoptButton(app: App, visit: Visit, mysfit: Mysfit, report: (text: string, kind?: 'error' | 'info') => void): HTMLElement {
   if (mysfit.adopted) {
-    return h('p', { class: 'badge adopted large', 'data-testid': 'adoption' }, app.adoptedByMe(mysfit.mysfitId) ? 'Adopted by you' : 'Adopted');
+    return h(
+      'p',
+      { class: 'badge adopted large', 'data-testid': 'adoption' },
+      app.adoptedByMe(mysfit.mysfitId) ? 'Adopted by you' : 'Adopted',
+    );
   }
   const button = h('button', { type: 'button', class: 'primary', 'data-testid': 'adoption' }, `Adopt ${mysfit.name}`);
   button.addEventListener('click', async () => {
@@ -41,7 +45,8 @@ export async function profileView(app: App, visit: Visit, mysfitId: string): Pro
   try {
     mysfit = await app.api.getMysfit(mysfitId, visit.signal);
   } catch (error) {
-    if (!visit.draw(h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, 'Mysfit not found'), message.element)) return;
+    if (!visit.draw(h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, 'Mysfit not found'), message.element))
+      return;
     message.show(error instanceof ApiError && error.status === 404 ? 'There is no mysfit with that id.' : (error as Error).message);
     return;
   }
@@ -51,18 +56,32 @@ export async function profileView(app: App, visit: Visit, mysfitId: string): Pro
   const report = (text: string, kind: 'error' | 'info' = 'error') => message.show(text, kind);
   visit.draw(
     h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')),
-    h('article', { class: 'profile', 'data-mysfit-id': mysfit.mysfitId },
+    h(
+      'article',
+      { class: 'profile', 'data-mysfit-id': mysfit.mysfitId },
       picture(mysfit.profileImageUri, `${mysfit.name} the ${mysfit.species}`, 'portrait'),
-      h('div', { class: 'facts' },
+      h(
+        'div',
+        { class: 'facts' },
         h('h1', {}, mysfit.name),
         message.element,
-        h('dl', {},
-          h('dt', {}, 'Species'), h('dd', {}, mysfit.species),
-          h('dt', {}, 'Age'), h('dd', {}, mysfit.age.toLocaleString('en-US')),
-          h('dt', {}, 'Alignment'), h('dd', {}, `${mysfit.lawchaos} ${mysfit.goodevil}`),
+        h(
+          'dl',
+          {},
+          h('dt', {}, 'Species'),
+          h('dd', {}, mysfit.species),
+          h('dt', {}, 'Age'),
+          h('dd', {}, mysfit.age.toLocaleString('en-US')),
+          h('dt', {}, 'Alignment'),
+          h('dd', {}, `${mysfit.lawchaos} ${mysfit.goodevil}`),
         ),
         h('p', { class: 'description' }, mysfit.description),
-        h('div', { class: 'actions' }, likeButton(app, visit, mysfit.mysfitId, mysfit.name, mysfit.likes, report), adoptButton(app, visit, mysfit, report)),
+        h(
+          'div',
+          { class: 'actions' },
+          likeButton(app, visit, mysfit.mysfitId, mysfit.name, mysfit.likes, report),
+          adoptButton(app, visit, mysfit, report),
+        ),
       ),
     ),
   );
