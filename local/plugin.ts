@@ -99,6 +99,7 @@ export class LocalSystemPlugin {
   /** What an invocation started for itself, stopped after it. */
   private readonly forInvocation: Array<() => Promise<void>> = [];
   private readonly onSignal = (signal: NodeJS.Signals) => this.shutDown(signal);
+  private signalledAt = 0;
   /** The project's folder (serverless-esbuild later points serviceDir at its build folder). */
   private readonly root: string;
 
@@ -258,10 +259,13 @@ export class LocalSystemPlugin {
 
   private shutDown(signal: NodeJS.Signals): void {
     if (this.stopping) {
-      // A second Ctrl-C: stop at once.
+      // Under `npm start` one Ctrl-C arrives twice (from the terminal, and passed on by npm): only a second one
+      // pressed later means "stop at once".
+      if (Date.now() - this.signalledAt < 1_000) return;
       this.system?.killNow();
       process.exit(1);
     }
+    this.signalledAt = Date.now();
     process.stdout.write(`\n${signal}: stopping the local system...\n`);
     void this.stop().finally(() => {
       const theirs = this.offlineShutdown.get(signal) ?? [];
