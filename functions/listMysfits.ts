@@ -1,9 +1,10 @@
-/** GET /mysfits[?filter=GoodEvil|LawChaos&value=...]: every mysfit, or those of one alignment. Public. */
+/** GET /mysfits[?filter=GoodEvil|LawChaos&value=...][&limit=N&cursor=C]: mysfits, a page at a time. Public. */
 import { httpHandler, json } from '../shared/http';
 import { listMysfits } from '../shared/mysfits';
-import { listQuerySchema, parse } from '../shared/validation';
+import { listQuerySchema, pageQuerySchema, parse } from '../shared/validation';
 
 export const handler = httpHandler(async (event) => {
   const filter = parse(listQuerySchema, event.queryStringParameters, 'query string');
-  return json(200, { mysfits: await listMysfits(filter) });
+  const page = parse(pageQuerySchema, event.queryStringParameters, 'query string');
+  return json(200, await listMysfits(filter, page));
 });

@@ -30,9 +30,10 @@ export interface Mysfit {
   adopted: boolean;
 }
 
-/** GET /mysfits */
+/** GET /mysfits[?limit=N&cursor=C]: a page; `nextCursor` when there may be more (pass it as `cursor`). */
 export interface MysfitList {
   mysfits: Mysfit[];
+  nextCursor?: string;
 }
 
 /** POST and DELETE /mysfits/{mysfitId}/like */

@@ -52,6 +52,20 @@ export const listQuerySchema = z.pipe(
   }),
 );
 
+/** `limit` (1 to 100, a page of the list) and `cursor` (a nextCursor it gave) of GET /mysfits. */
+export const pageQuerySchema = z.object({
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^[1-9]\d*$/, { error: 'must be a whole number from 1 to 100' })),
+      z.pipe(
+        z.transform((text: string) => Number(text)),
+        z.number().check(z.maximum(100, { error: 'must be a whole number from 1 to 100' })),
+      ),
+    ),
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1, { error: 'must not be empty' }), z.maxLength(2048, { error: 'is too long' }))),
+});
+
 /** Parses `input` (path parameters, query string...) or throws a BadRequest naming each offending field. */
 export function parse<T extends z.ZodMiniType>(schema: T, input: unknown, what: string): z.output<T> {
   const result = z.safeParse(schema, input ?? {});

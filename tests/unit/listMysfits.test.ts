@@ -186,6 +186,122 @@ describe('pagination: every page is read, so the list is whole', () => {
   });
 });
 
+describe('a page at a time: limit and cursor', () => {
+  const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+  test('limit asks DynamoDB for that many, and a nextCursor says where the next page starts', async () => {
+    // Arrange
+    ddb.on(ScanCommand).resolves({ Items: [EVANGELINE, BLUE], LastEvaluatedKey: { MysfitId: BLUE.MysfitId } });
+    // Act
+    const res = await call(route, { queryStringParameters: { limit: '2' } });
+    // Assert
+    expect(res.statusCode).toBe(200);
+    expect((res.json.mysfits as Array<{ name: string }>).map((m) => m.name)).toEqual(['Blue', 'Evangeline']);
+    expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(ScanCommand, { TableName: MYSFITS_TABLE, Limit: 2 });
+    expect(res.json.nextCursor).toEqual(expect.any(String));
+  });
+
+  test('its nextCursor, given back, goes on from where the page ended; the last page has none', async () => {
+    // Arrange
+    ddb
+      .on(ScanCommand)
+      .resolvesOnce({ Items: [EVANGELINE], LastEvaluatedKey: { MysfitId: EVANGELINE.MysfitId } })
+      .resolvesOnce({ Items: [BLUE] });
+    const first = await call(route, { queryStringParameters: { limit: '1' } });
+    // Act
+    const second = await call(route, { queryStringParameters: { limit: '1', cursor: String(first.json.nextCursor) } });
+    // Assert
+    expect(ddb.commandCalls(ScanCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual({ MysfitId: EVANGELINE.MysfitId });
+    expect(second.json).toEqual({ mysfits: [expect.objectContaining({ name: 'Blue' })] });
+  });
+
+  test('with a filter, the index key is in the cursor and the query goes on from it', async () => {
+    const pageKey = { GoodEvil: 'Evil', MysfitId: BLUE.MysfitId };
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [BLUE], LastEvaluatedKey: pageKey })
+      .resolvesOnce({ Items: [EVANGELINE] });
+    const first = await call(route, { queryStringParameters: { filter: 'GoodEvil', value: 'Evil', limit: '1' } });
+    await call(route, { queryStringParameters: { filter: 'GoodEvil', value: 'Evil', limit: '1', cursor: String(first.json.nextCursor) } });
+    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input).toMatchObject({
+      Limit: 1,
+      ExclusiveStartKey: pageKey,
+      IndexName: 'GoodEvilIndex',
+    });
+  });
+
+  test(`without a limit, at most ${1000} mysfits, with a nextCursor beyond them`, async () => {
+    // Arrange: pages of 400 from a table far larger
+    const many = (n: number, from: number) =>
+      Array.from({ length: n }, (_, i) =>
+        mysfitItem({ MysfitId: `00000000-0000-4000-8000-${String(from + i).padStart(12, '0')}`, Name: `M${from + i}` }),
+      );
+    ddb
+      .on(ScanCommand)
+      .resolvesOnce({ Items: many(400, 0), LastEvaluatedKey: { MysfitId: 'a' } })
+      .resolvesOnce({ Items: many(400, 400), LastEvaluatedKey: { MysfitId: 'b' } })
+      .resolvesOnce({ Items: many(200, 800), LastEvaluatedKey: { MysfitId: '00000000-0000-4000-8000-000000000999' } });
+    // Act
+    const res = await call(route, { queryStringParameters: null });
+    // Assert
+    expect((res.json.mysfits as unknown[]).length).toBe(1000);
+    expect(ddb.commandCalls(ScanCommand).map((c) => c.args[0].input.Limit)).toEqual([1000, 600, 200]);
+    expect(res.json.nextCursor).toEqual(expect.any(String));
+  });
+
+  test.each<{ description: string; query: Record<string, string>; problem: string }>([
+    { description: 'limit 0', query: { limit: '0' }, problem: 'limit must be a whole number from 1 to 100' },
+    { description: 'limit 101', query: { limit: '101' }, problem: 'limit must be a whole number from 1 to 100' },
+    { description: 'a limit that is not a number', query: { limit: 'ten' }, problem: 'limit must be a whole number from 1 to 100' },
+    { description: 'a fractional limit', query: { limit: '1.5' }, problem: 'limit must be a whole number from 1 to 100' },
+    { description: 'a negative limit', query: { limit: '-3' }, problem: 'limit must be a whole number from 1 to 100' },
+    { description: 'a cursor that is not base64 JSON', query: { cursor: 'not-a-cursor' }, problem: 'cursor is not one this list gave' },
+    {
+      description: 'a cursor of another list (a filter)',
+      query: { cursor: cursorOf({ v: 1, list: 'GoodEvil=Evil', key: { MysfitId: BLUE.MysfitId, GoodEvil: 'Evil' } }) },
+      problem: 'cursor is not one this list gave',
+    },
+    {
+      description: 'a cursor of another filter value',
+      query: {
+        filter: 'GoodEvil',
+        value: 'Good',
+        cursor: cursorOf({ v: 1, list: 'GoodEvil=Evil', key: { MysfitId: BLUE.MysfitId, GoodEvil: 'Evil' } }),
+      },
+      problem: 'cursor is not one this list gave',
+    },
+    {
+      description: 'a forged key with another attribute',
+      query: { cursor: cursorOf({ v: 1, list: 'all', key: { MysfitId: BLUE.MysfitId, Name: 'x' } }) },
+      problem: 'cursor is not one this list gave',
+    },
+    {
+      description: 'a forged key that is not a mysfit id',
+      query: { cursor: cursorOf({ v: 1, list: 'all', key: { MysfitId: { S: 'x' } } }) },
+      problem: 'cursor is not one this list gave',
+    },
+    {
+      description: "an index key whose alignment is not the filter's",
+      query: {
+        filter: 'GoodEvil',
+        value: 'Evil',
+        cursor: cursorOf({ v: 1, list: 'GoodEvil=Evil', key: { MysfitId: BLUE.MysfitId, GoodEvil: 'Good' } }),
+      },
+      problem: 'cursor is not one this list gave',
+    },
+    {
+      description: 'a cursor of another version',
+      query: { cursor: cursorOf({ v: 2, list: 'all', key: { MysfitId: BLUE.MysfitId } }) },
+      problem: 'cursor is not one this list gave',
+    },
+  ])('$description is a 400, and nothing is read', async ({ query, problem }) => {
+    const res = await call(route, { queryStringParameters: query });
+    expectJsonError(res, 400, `Invalid query string: ${problem}`);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+});
+
 describe('an invalid query string is a 400 that names the problem, and nothing is read', () => {
   test.each<{ description: string; query: Record<string, string>; problem: string }>([
     {

@@ -34,6 +34,9 @@ export class LoginRequired extends Error {
 
 type Fetch = typeof fetch;
 
+/** The most GET /mysfits gives in one page. */
+const PAGE_SIZE = 100;
+
 export class Api {
   constructor(
     private readonly baseUrl: string,
@@ -76,9 +79,17 @@ export class Api {
     return body as T;
   }
 
-  listMysfits(filter?: Filter, signal?: AbortSignal): Promise<Mysfit[]> {
-    const query = filter ? `?filter=${encodeURIComponent(filter.filter)}&value=${encodeURIComponent(filter.value)}` : '';
-    return this.call<MysfitList>('GET', `/mysfits${query}`, false, signal).then((body) => body.mysfits);
+  /** Every mysfit (of the filter), a page of PAGE_SIZE at a time, following nextCursor; by name. */
+  async listMysfits(filter?: Filter, signal?: AbortSignal): Promise<Mysfit[]> {
+    const mysfits: Mysfit[] = [];
+    let cursor: string | undefined;
+    do {
+      const query = new URLSearchParams({ ...(filter ?? {}), limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+      const page = await this.call<MysfitList>('GET', `/mysfits?${query}`, false, signal);
+      mysfits.push(...page.mysfits);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return mysfits.sort((a, b) => a.name.localeCompare(b.name) || a.mysfitId.localeCompare(b.mysfitId));
   }
 
   getMysfit(mysfitId: string, signal?: AbortSignal): Promise<Mysfit> {

@@ -38,7 +38,7 @@ test('public calls send no token', async () => {
   // Act
   await new Api(BASE, auth, fetcher).listMysfits({ filter: 'GoodEvil', value: 'Evil' });
   // Assert
-  expect(calls).toEqual([{ url: `${BASE}/mysfits?filter=GoodEvil&value=Evil`, method: 'GET', authorization: undefined }]);
+  expect(calls).toEqual([{ url: `${BASE}/mysfits?filter=GoodEvil&value=Evil&limit=100`, method: 'GET', authorization: undefined }]);
   expect(auth.idToken).not.toHaveBeenCalled();
 });
 
@@ -121,4 +121,15 @@ test('an answer whose body arrives after the page cancelled the call is not retu
   await expect(
     new Api(BASE, fakeAuth({ current: null, refreshed: null }), fetcher).listMysfits(undefined, controller.signal),
   ).rejects.toMatchObject({ name: 'AbortError' });
+});
+
+test('the list is read a page at a time, following nextCursor to the last page, and shown by name', async () => {
+  const mysfit = (name: string) => ({ mysfitId: `id-${name}`, name });
+  const { fetcher, calls } = fakeFetch([
+    { status: 200, body: { mysfits: [mysfit('Nessi'), mysfit('Gary')], nextCursor: 'c/1+=' } },
+    { status: 200, body: { mysfits: [mysfit('Atlantis')] } },
+  ]);
+  const mysfits = await new Api(BASE, fakeAuth({ current: null, refreshed: null }), fetcher).listMysfits();
+  expect(mysfits.map((m) => m.name)).toEqual(['Atlantis', 'Gary', 'Nessi']);
+  expect(calls.map((c) => c.url)).toEqual([`${BASE}/mysfits?limit=100`, `${BASE}/mysfits?limit=100&cursor=c%2F1%2B%3D`]);
 });
