@@ -35,9 +35,6 @@ export const ROUTES: readonly RouteOf[] = routes(SERVICE).map((r) => ({
 /** The functions API Gateway invokes (their sample events are REST proxy events). */
 export const HTTP_FUNCTIONS: readonly string[] = FUNCTIONS.filter((key) => ROUTES.some((r) => r.functionKey === key));
 
-/** The other functions: those a delivery stream invokes to transform its records. */
-export const TRANSFORMATION_FUNCTIONS: readonly string[] = FUNCTIONS.filter((key) => !HTTP_FUNCTIONS.includes(key));
-
 /** The Framework's logical-id prefix of a function: listMysfits -> ListMysfits (ListMysfitsLambdaFunction, ...). */
 export const logicalIdPrefix = (functionKey: string): string => naming.getNormalizedFunctionName(functionKey);
 

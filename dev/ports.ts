@@ -29,12 +29,3 @@ export function assertPortFree(port: number, setting: string): Promise<void> {
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }
-
-/** True when something accepts TCP connections on 127.0.0.1:`port`. */
-export function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(true));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
-  });
-}

@@ -30,6 +30,12 @@ export interface Mysfit {
   adopted: boolean;
 }
 
+/** The most mysfits one page of GET /mysfits holds: `limit` is 1 to this. */
+export const MAX_PAGE_SIZE = 100;
+
+/** The order the list is shown in: by name, then id (so mysfits of one name keep their places). */
+export const byName = (a: Mysfit, b: Mysfit): number => a.name.localeCompare(b.name) || a.mysfitId.localeCompare(b.mysfitId);
+
 /** GET /mysfits[?limit=N&cursor=C]: a page; `nextCursor` when there may be more (pass it as `cursor`). */
 export interface MysfitList {
   mysfits: Mysfit[];

@@ -1,6 +1,9 @@
 /** Reads from the mysfits table: the list (Scan, or an alignment index Query), a page at a time, and single items. */
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
+import { byName } from './contract';
 import { BadRequest } from './errors';
+import { mysfitIdSchema } from './validation';
 import { MYSFITS_TABLE } from './mysfitsTable';
 import { dynamodb } from './dynamodb';
 import { mysfitKey, toMysfit, type Mysfit, type MysfitFilter, type MysfitItem } from './mysfitItem';
@@ -10,8 +13,6 @@ const INDEX_BY_FILTER = {
   LawChaos: { index: 'LawChaosIndex', attribute: 'LawChaos' },
 } as const;
 
-/** The most one page may hold (`limit` is 1 to this). */
-export const MAX_LIMIT = 100;
 /**
  * Without a `limit`, the answer holds up to this many mysfits (today's whole list, for the workshop's front end),
  * with a `nextCursor` beyond it: a body well under Lambda's 6 MB response limit whatever the table holds.
@@ -53,11 +54,9 @@ export async function listMysfits(filter?: MysfitFilter, page: { limit?: number;
     for (const item of out.Items ?? []) mysfits.push(toMysfit(item as MysfitItem));
     startKey = out.LastEvaluatedKey;
   } while (startKey && mysfits.length < wanted);
-  mysfits.sort((a, b) => a.name.localeCompare(b.name) || a.mysfitId.localeCompare(b.mysfitId));
+  mysfits.sort(byName);
   return startKey ? { mysfits, nextCursor: writeCursor(startKey, filter) } : { mysfits };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Opaque to clients: the list it belongs to and DynamoDB's key to go on from, base64url JSON. */
 function writeCursor(key: Key, filter?: MysfitFilter): string {
@@ -82,7 +81,9 @@ function readCursor(cursor: string, filter?: MysfitFilter): Key {
   const expected = filter ? ['MysfitId', INDEX_BY_FILTER[filter.filter].attribute] : ['MysfitId'];
   const names = Object.keys(key);
   if (names.length !== expected.length || !expected.every((name) => names.includes(name))) throw refused;
-  if (typeof key.MysfitId !== 'string' || !UUID.test(key.MysfitId)) throw refused;
+  // A mysfit id exactly as stored (lower case), as DynamoDB gave it.
+  const id = z.safeParse(mysfitIdSchema, key.MysfitId);
+  if (!id.success || id.data !== key.MysfitId) throw refused;
   if (filter && key[INDEX_BY_FILTER[filter.filter].attribute] !== filter.value) throw refused;
   return key;
 }

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import './zodMessages';
 import { BadRequest } from './errors';
-import { FILTER_NAMES, FILTER_VALUES, type FilterName, type MysfitFilter } from './contract';
+import { FILTER_NAMES, FILTER_VALUES, MAX_PAGE_SIZE, type FilterName, type MysfitFilter } from './contract';
 
 /** A mysfit's id: a UUID, stored in lower case (an upper-case spelling of one is the same id). */
 export const mysfitIdSchema = z.pipe(
@@ -52,14 +52,16 @@ export const listQuerySchema = z.pipe(
   }),
 );
 
-/** `limit` (1 to 100, a page of the list) and `cursor` (a nextCursor it gave) of GET /mysfits. */
+const LIMIT_PROBLEM = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
+
+/** `limit` (1 to MAX_PAGE_SIZE, a page of the list) and `cursor` (a nextCursor it gave) of GET /mysfits. */
 export const pageQuerySchema = z.object({
   limit: z.optional(
     z.pipe(
-      z.string().check(z.regex(/^[1-9]\d*$/, { error: 'must be a whole number from 1 to 100' })),
+      z.string().check(z.regex(/^[1-9]\d*$/, { error: LIMIT_PROBLEM })),
       z.pipe(
         z.transform((text: string) => Number(text)),
-        z.number().check(z.maximum(100, { error: 'must be a whole number from 1 to 100' })),
+        z.number().check(z.maximum(MAX_PAGE_SIZE, { error: LIMIT_PROBLEM })),
       ),
     ),
   ),

@@ -145,3 +145,22 @@ export const UNAUTHENTICATED: Array<[string, EventChanges]> = [
 export function everythingSent(stub: { calls(): Array<{ args: unknown[] }> }): string {
   return JSON.stringify(stub.calls().map((call) => (call.args[0] as { input: unknown }).input));
 }
+
+/** Fakes the clock's date only, at `now`: timers, hrtime and performance stay real (the SDK, retries and servers need them). */
+export function fakeDateOnly(now: Date | number): void {
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+}

@@ -23,6 +23,7 @@ import {
   USER_ID,
   everythingSent,
   unexpectedError,
+  fakeDateOnly,
 } from '../support/fixtures';
 import { eventFor, invoke, sampleEvent, type EventChanges } from '../../dev/sampleEvents';
 import { expectJsonError } from '../support/routeCases';
@@ -85,21 +86,7 @@ beforeEach(() => {
   dynamodb.reset();
   saltItems = serveSalts(dynamodb);
   // The Date only: the retries' backoff and the SDK keep real timers.
-  jest.useFakeTimers({
-    now: NOW,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
+  fakeDateOnly(NOW);
   // The pool's JWKS, at the one address the function must fetch it from.
   jest
     .spyOn(global, 'fetch')

@@ -2,7 +2,16 @@
  * The Mysfits API from the page. Calls that need a user carry the ID token; on a 401 the session is refreshed and
  * the call retried once; a second 401 means the person must log in again.
  */
-import type { Adoption, FilterName, LikeState, Me, Mysfit, MysfitList } from '../../shared/contract';
+import {
+  byName,
+  MAX_PAGE_SIZE,
+  type Adoption,
+  type FilterName,
+  type LikeState,
+  type Me,
+  type Mysfit,
+  type MysfitList,
+} from '../../shared/contract';
 
 // The API's own types (shared/contract.ts): the page reads what the API sends, field for field.
 export type { LikeState, Me, Mysfit };
@@ -33,9 +42,6 @@ export class LoginRequired extends Error {
 }
 
 type Fetch = typeof fetch;
-
-/** The most GET /mysfits gives in one page. */
-const PAGE_SIZE = 100;
 
 export class Api {
   constructor(
@@ -79,17 +85,17 @@ export class Api {
     return body as T;
   }
 
-  /** Every mysfit (of the filter), a page of PAGE_SIZE at a time, following nextCursor; by name. */
+  /** Every mysfit (of the filter), the largest page at a time, following nextCursor; by name. */
   async listMysfits(filter?: Filter, signal?: AbortSignal): Promise<Mysfit[]> {
     const mysfits: Mysfit[] = [];
     let cursor: string | undefined;
     do {
-      const query = new URLSearchParams({ ...(filter ?? {}), limit: String(PAGE_SIZE), ...(cursor ? { cursor } : {}) });
+      const query = new URLSearchParams({ ...(filter ?? {}), limit: String(MAX_PAGE_SIZE), ...(cursor ? { cursor } : {}) });
       const page = await this.call<MysfitList>('GET', `/mysfits?${query}`, false, signal);
       mysfits.push(...page.mysfits);
       cursor = page.nextCursor;
     } while (cursor);
-    return mysfits.sort((a, b) => a.name.localeCompare(b.name) || a.mysfitId.localeCompare(b.mysfitId));
+    return mysfits.sort(byName);
   }
 
   getMysfit(mysfitId: string, signal?: AbortSignal): Promise<Mysfit> {

@@ -11,6 +11,7 @@ import type { FirehoseTransformationEvent, FirehoseTransformationResult } from '
 import { startFirehoseStandIn, type FirehoseStandIn } from '../../../local/firehose';
 import { freePort } from '../../../dev/ports';
 import { LOCAL_CREDENTIALS } from '../../../shared/localCredentials';
+import { fakeDateOnly } from '../../support/fixtures';
 
 const STREAM = 'mysfits-local-clicks';
 const REGION = 'us-east-1';
@@ -60,21 +61,7 @@ beforeEach(() => {
   outputDir = mkdtempSync(join(tmpdir(), 'mysfits-firehose-'));
   invocations = [];
   // The Date only: the server, the SDK and the flush timer keep real timers.
-  jest.useFakeTimers({
-    now: NOW,
-    doNotFake: [
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-      'setTimeout',
-      'clearTimeout',
-    ],
-  });
+  fakeDateOnly(NOW);
 });
 
 afterEach(async () => {
