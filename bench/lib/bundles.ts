@@ -1,10 +1,12 @@
 /**
- * Builds a function the way serverless.yml's custom.esbuild has serverless-esbuild build it (bundle, minify,
- * sourcemap, node22, node platform, CommonJS), with the AWS SDK inside or left to the runtime (@aws-sdk/* external).
+ * Builds a function as serverless.yml's custom.esbuild has serverless-esbuild build it (read from the resolved
+ * config, so the bench measures what is deployed), with the AWS SDK left to the runtime (@aws-sdk/* external), or
+ * with the options the functions were built with before the cold-start work (kept here, fixed, as the yardstick).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { functionBuildOptions } from '../../dev/esbuildOptions';
 import { ROOT, type FunctionName } from './functions';
 
 /**
@@ -13,7 +15,11 @@ import { ROOT, type FunctionName } from './functions';
  */
 export const BUNDLE_DIR = join(ROOT, 'node_modules', '.cache', 'mysfits-bench');
 
-export type Variant = 'bundled' | 'external';
+/** `deployed`: custom.esbuild; `external`: the same with the SDK left out; `before`: the options before issue 13. */
+export type Variant = 'before' | 'deployed' | 'external';
+
+/** What the functions were built with until 1 December 2026: the SDK's CommonJS builds, every credential provider, maps with sources. */
+export const BEFORE_OPTIONS: BuildOptions = { bundle: true, minify: true, sourcemap: true, target: 'node22', platform: 'node' };
 
 export interface BuiltBundle {
   file: string;
@@ -29,15 +35,12 @@ export async function buildBundle(
   const dir = join(BUNDLE_DIR, options.folder ?? variant);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${fn}.js`);
+  const chosen = variant === 'before' ? { ...BEFORE_OPTIONS, format: 'cjs' as const, absWorkingDir: ROOT } : functionBuildOptions();
   const result = await build({
+    ...chosen,
+    ...(options.minify === undefined ? {} : { minify: options.minify }),
     entryPoints: [join(ROOT, 'functions', `${fn}.ts`)],
     outfile: file,
-    bundle: true,
-    minify: options.minify ?? true,
-    sourcemap: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
     external: variant === 'external' ? ['@aws-sdk/*'] : [],
     metafile: true,
     logLevel: 'warning',

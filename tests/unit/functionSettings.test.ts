@@ -35,7 +35,7 @@ async function coldStart(functionKey: string, env: Record<string, string>): Prom
 const functionKeys = Object.keys(service.functions);
 
 test('the provider gives every function only what all of them read', () => {
-  expect(Object.keys(service.provider.environment ?? {}).sort()).toEqual(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
+  expect(Object.keys(service.provider.environment ?? {}).sort()).toEqual(['POWERTOOLS_SERVICE_NAME']);
 });
 
 test.each(functionKeys)('%s cold-starts with exactly its own settings', async (functionKey) => {
