@@ -10,6 +10,9 @@
  *   (CloudFormation: "StageDescription cannot be specified when stage referenced by StageName already exists"), so
  *   the deployment no longer creates the stage itself.
  * - the deployment waits for every gateway response: API Gateway serves only what existed when the deployment was made.
+ * - the public reads of `custom.apiCache.routes` are answered from the stage's cache for `ttlSeconds` (0: no cache),
+ *   keyed by each route's declared request parameters; every other method is never cached, and a route with an
+ *   authorizer cannot be listed.
  */
 class ApiStageSettings {
   /** @param {any} serverless the Serverless instance */
@@ -38,16 +41,104 @@ class ApiStageSettings {
     if (StageDescription) throw new Error('rest-api: the deployment already has a StageDescription');
     deployment.Properties = deploymentProperties;
     if (resources.ApiGatewayStage) throw new Error('rest-api: the template already has an ApiGatewayStage');
+    const naming = this.serverless.getProvider('aws').naming;
+    const cache = cacheSettings(custom && custom.apiCache, (route) => methodOf(resources, naming, route));
+    const throttled = methodSettings(custom && custom.apiThrottle);
     resources.ApiGatewayStage = {
       Type: 'AWS::ApiGateway::Stage',
       Properties: {
         RestApiId: deploymentProperties.RestApiId,
         DeploymentId: { Ref: deploymentId },
         StageName,
-        MethodSettings: methodSettings(custom && custom.apiThrottle),
+        ...(cache ? { CacheClusterEnabled: true, CacheClusterSize: cache.clusterSize } : {}),
+        MethodSettings: cache ? withCache(throttled, cache) : throttled,
       },
     };
   }
+}
+
+/** API Gateway's cache sizes, in GB. */
+const CACHE_SIZES = ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237'];
+
+/**
+ * The cache of `custom.apiCache`, or none when it is absent or its TTL is 0. Each listed route's method gets its
+ * declared request parameters as the integration's cache key.
+ * @param {{ ttlSeconds: unknown, clusterSize: unknown, routes: unknown } | undefined} settings
+ * @param {(route: string) => { logicalId: string, method: any }} find
+ */
+function cacheSettings(settings, find) {
+  if (!settings) return undefined;
+  const ttl = Number(settings.ttlSeconds);
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) {
+    throw new Error(
+      `rest-api: custom.apiCache.ttlSeconds must be a whole number of seconds from 0 to 3600, got ${JSON.stringify(settings.ttlSeconds)}`,
+    );
+  }
+  if (ttl === 0) return undefined;
+  const clusterSize = String(settings.clusterSize);
+  if (!CACHE_SIZES.includes(clusterSize)) {
+    throw new Error(
+      `rest-api: custom.apiCache.clusterSize must be one of ${CACHE_SIZES.join(', ')} (GB), got ${JSON.stringify(settings.clusterSize)}`,
+    );
+  }
+  if (!Array.isArray(settings.routes) || settings.routes.length === 0) throw new Error('rest-api: custom.apiCache.routes lists no route');
+  const methods = settings.routes.map((route) => {
+    const { logicalId, method } = find(String(route));
+    const props = method.Properties;
+    if (props.HttpMethod !== 'GET') throw new Error(`rest-api: only GET routes can be cached, not ${route}`);
+    if (props.AuthorizationType && props.AuthorizationType !== 'NONE') {
+      throw new Error(`rest-api: ${route} has an authorizer: a signed-in answer is never cached`);
+    }
+    const keys = Object.keys(props.RequestParameters || {});
+    if (keys.some((key) => key.startsWith('method.request.header.'))) {
+      throw new Error(`rest-api: ${route} declares a header: headers (above all Authorization) are not in a cache key`);
+    }
+    const integrations = props.Integration['Fn::If'] ? props.Integration['Fn::If'].slice(1) : [props.Integration];
+    for (const integration of integrations) integration.CacheKeyParameters = keys;
+    return { logicalId, resourcePath: resourcePathOf(route) };
+  });
+  return { ttl, clusterSize, methods };
+}
+
+/**
+ * The method resource of a route such as `GET /mysfits/{mysfitId}`, named as the framework names it.
+ * @param {Record<string, any>} resources
+ * @param {any} naming
+ * @param {string} route
+ */
+function methodOf(resources, naming, route) {
+  const match = /^([A-Z]+) (\/\S*)$/.exec(route);
+  if (!match) throw new Error(`rest-api: a route is written "GET /path", not ${JSON.stringify(route)}`);
+  const [, httpMethod, path] = /** @type {[string, string, string]} */ (match);
+  const logicalId = naming.getMethodLogicalId(naming.normalizePath(path.slice(1)), httpMethod.toLowerCase());
+  const method = resources[logicalId];
+  if (!method || method.Type !== 'AWS::ApiGateway::Method')
+    throw new Error(`rest-api: custom.apiCache names ${route}, which is not a route`);
+  return { logicalId, method };
+}
+
+/** A route's path as a stage's method settings write it: `/mysfits/{mysfitId}` becomes `/~1mysfits~1{mysfitId}`. */
+const resourcePathOf = (/** @type {string} */ route) => `/${route.split(' ')[1].replace(/\//g, '~1')}`;
+
+/**
+ * The stage's method settings with the cache: off for every method, on (with the stage's throttling) for the cached ones.
+ * @param {Array<Record<string, unknown>>} throttled
+ * @param {{ ttl: number, methods: Array<{ resourcePath: string }> }} cache
+ */
+function withCache(throttled, cache) {
+  const everyMethod = throttled.find((s) => s.ResourcePath === '/*') || { ResourcePath: '/*', HttpMethod: '*' };
+  const { ResourcePath, HttpMethod, ...throttling } = everyMethod;
+  return [
+    ...throttled.filter((s) => s !== everyMethod),
+    { ...everyMethod, CachingEnabled: false },
+    ...cache.methods.map((m) => ({
+      ResourcePath: m.resourcePath,
+      HttpMethod: 'GET',
+      ...throttling,
+      CachingEnabled: true,
+      CacheTtlInSeconds: cache.ttl,
+    })),
+  ];
 }
 
 /**

@@ -403,14 +403,21 @@ describe('the API', () => {
     // Assert
     expect(props.StageName).toBe('prod');
     expect(props.DeploymentId).toEqual({ Ref: deploymentId });
-    expect(props.MethodSettings).toEqual([
-      {
-        ResourcePath: '/*',
-        HttpMethod: '*',
+    const settings = props.MethodSettings as Array<Record<string, unknown>>;
+    expect(settings[0]).toEqual({
+      ResourcePath: '/*',
+      HttpMethod: '*',
+      ThrottlingRateLimit: Number(PROD.throttleRateLimit),
+      ThrottlingBurstLimit: Number(PROD.throttleBurstLimit),
+      CachingEnabled: false,
+    });
+    // A method's own settings (the cached reads) replace the stage's: each repeats the throttling.
+    for (const setting of settings) {
+      expect(setting).toMatchObject({
         ThrottlingRateLimit: Number(PROD.throttleRateLimit),
         ThrottlingBurstLimit: Number(PROD.throttleBurstLimit),
-      },
-    ]);
+      });
+    }
   });
 
   test('the deployment does not make the stage itself (a redeploy could not change its settings)', () => {
@@ -452,7 +459,64 @@ describe('the API', () => {
 
 // ------------------------------------------------------------------ legacy switch
 
+describe('the cache of public reads (API Gateway stage cache)', () => {
+  const CACHED = [
+    {
+      route: 'GET /mysfits',
+      method: 'ApiGatewayMethodMysfitsGet',
+      resourcePath: '/~1mysfits',
+      key: ['filter', 'value', 'limit', 'cursor'].map((q) => `method.request.querystring.${q}`),
+    },
+    {
+      route: 'GET /mysfits/{mysfitId}',
+      method: 'ApiGatewayMethodMysfitsMysfitidVarGet',
+      resourcePath: '/~1mysfits~1{mysfitId}',
+      key: ['method.request.path.mysfitId'],
+    },
+  ];
+  const stage = () => onlyResourceOfType(template, 'AWS::ApiGateway::Stage')[1].Properties ?? {};
+  const settings = () => stage().MethodSettings as Array<Record<string, unknown>>;
+
+  test("the stage has a cache of the prod parameters' size", () => {
+    expect(stage()).toMatchObject({ CacheClusterEnabled: true, CacheClusterSize: String(PROD.apiCacheClusterSize) });
+  });
+
+  test.each(CACHED)('$route is cached for the prod TTL', ({ resourcePath }) => {
+    // Arrange / Act
+    const own = settings().filter((s) => s.ResourcePath === resourcePath);
+    // Assert
+    expect(own).toEqual([
+      expect.objectContaining({ HttpMethod: 'GET', CachingEnabled: true, CacheTtlInSeconds: Number(PROD.publicReadCacheSeconds) }),
+    ]);
+    expect(Number(PROD.publicReadCacheSeconds)).toBeGreaterThan(0);
+  });
+
+  test('only those two reads are cached: every other method, and every route with an authorizer, is not', () => {
+    // Arrange / Act
+    const cached = settings().filter((s) => s.CachingEnabled === true);
+    const everyMethod = settings().find((s) => s.ResourcePath === '/*' && s.HttpMethod === '*');
+    // Assert
+    expect(cached.map((s) => s.ResourcePath).sort()).toEqual(CACHED.map((c) => c.resourcePath).sort());
+    expect(everyMethod?.CachingEnabled).toBe(false);
+    for (const { route } of CACHED) expect(ROUTES.find((r) => r.route === route)?.signedIn).toBe(false);
+  });
+
+  test.each(CACHED)("$route's cache key is its query string or path, never a header (so never Authorization)", ({ method, key }) => {
+    // Arrange
+    const props = properties(template, method);
+    const integration = props.Integration as Record<string, unknown>;
+    const branches = (integration['Fn::If'] as unknown[] | undefined)?.slice(1) ?? [integration];
+    // Act / Assert
+    expect(Object.keys(props.RequestParameters as Record<string, unknown>).sort()).toEqual([...key].sort());
+    for (const branch of branches)
+      expect([...(branch as { CacheKeyParameters: string[] }).CacheKeyParameters].sort()).toEqual([...key].sort());
+    expect(JSON.stringify(props)).not.toMatch(/header/i);
+  });
+});
+
 describe("the legacy switch (GET /mysfits through a VPC link to the old service's NLB)", () => {
+  // Either way the stage cache keys GET /mysfits by its query string (see 'the cache of public reads').
+  const LIST_CACHE_KEY = ['filter', 'value', 'limit', 'cursor'].map((name) => `method.request.querystring.${name}`);
   const listMysfitsIntegration = {
     Type: 'AWS_PROXY',
     IntegrationHttpMethod: 'POST',
@@ -460,6 +524,7 @@ describe("the legacy switch (GET /mysfits through a VPC link to the old service'
       'Fn::Sub':
         'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ListMysfitsLambdaFunction.Arn}/invocations',
     },
+    CacheKeyParameters: LIST_CACHE_KEY,
   };
 
   test.each([
@@ -495,6 +560,7 @@ describe("the legacy switch (GET /mysfits through a VPC link to the old service'
           ConnectionType: 'VPC_LINK',
           ConnectionId: { Ref: linkId },
           Uri: `http://${NLB_DNS}/mysfits`,
+          CacheKeyParameters: LIST_CACHE_KEY,
         },
         listMysfitsIntegration,
       ],
