@@ -2,7 +2,7 @@
  * `npm run bench [-- --only <part>[,<part>...]] [--profile]`: the benchmarks (not part of npm test). Each part runs
  * in a fresh process of its own (the functions read their settings once, at load, and no part should measure
  * another's leftovers), prints its tables, and everything goes to bench/results.json with the machine and the date.
- * Parts: cold, warm, roundtrips, load, startup. --profile profiles every handler in the warm part, not only misses.
+ * Parts: cold, warm, roundtrips, load, mix, startup. --profile profiles every handler in the warm part, not only misses.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT } from './lib/functions';
 import { describeMachine, machine, type Machine } from './lib/machine';
-import type { PartOutput, PartResult } from './lib/part';
+import { EARLIER_RESULTS_ENV, type PartOutput, type PartResult } from './lib/part';
 import { renderTable } from './lib/table';
 
 interface PartModule {
@@ -23,6 +23,7 @@ const PARTS: Record<string, { load: () => Promise<PartModule>; what: string }> =
   warm: { load: () => import('./warmOverhead'), what: 'warm handler overhead per invocation, DynamoDB mocked' },
   roundtrips: { load: () => import('./roundTrips'), what: 'DynamoDB round trips per request, counted' },
   load: { load: () => import('./load'), what: 'the local API under load (autocannon)' },
+  mix: { load: () => import('./mix'), what: "docs/CAPACITY.md's traffic mix against the local system" },
   startup: { load: () => import('./startup'), what: 'local stack start-up to the first 200' },
 };
 
@@ -72,11 +73,13 @@ async function runPart(name: string, out: string, profile: boolean): Promise<voi
   writeFileSync(out, JSON.stringify(result));
 }
 
-function spawnPart(name: string, out: string, profile: boolean): Promise<number | null> {
+/** `earlier`: a file with this run's results so far, for a part that reads another's (the mix reads the round trips). */
+function spawnPart(name: string, out: string, profile: boolean, earlier: string): Promise<number | null> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [TSX, __filename, '--part', name, '--out', out, ...(profile ? ['--profile'] : [])], {
       cwd: ROOT,
       stdio: 'inherit',
+      env: { ...process.env, [EARLIER_RESULTS_ENV]: earlier },
     });
     const timer = setTimeout(() => {
       console.error(`\nThe ${name} part ran past ${PART_TIMEOUT_MS / 60_000} min: stopping it.`);
@@ -143,7 +146,9 @@ async function main(): Promise<void> {
   try {
     for (const name of names) {
       const out = join(scratch, `${name}.json`);
-      const code = await spawnPart(name, out, values.profile ?? false);
+      const earlier = join(scratch, 'earlier.json');
+      writeFileSync(earlier, JSON.stringify(results));
+      const code = await spawnPart(name, out, values.profile ?? false, earlier);
       if (code !== 0 || !existsSync(out)) {
         failures.push(`${name}: the part did not finish (exit code ${code})`);
         continue;

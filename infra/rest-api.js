@@ -109,7 +109,8 @@ function cacheSettings(settings, find) {
 function methodOf(resources, naming, route) {
   const match = /^([A-Z]+) (\/\S*)$/.exec(route);
   if (!match) throw new Error(`rest-api: a route is written "GET /path", not ${JSON.stringify(route)}`);
-  const [, httpMethod, path] = /** @type {[string, string, string]} */ (match);
+  const httpMethod = /** @type {string} */ (match[1]);
+  const path = /** @type {string} */ (match[2]);
   const logicalId = naming.getMethodLogicalId(naming.normalizePath(path.slice(1)), httpMethod.toLowerCase());
   const method = resources[logicalId];
   if (!method || method.Type !== 'AWS::ApiGateway::Method')
@@ -118,7 +119,7 @@ function methodOf(resources, naming, route) {
 }
 
 /** A route's path as a stage's method settings write it: `/mysfits/{mysfitId}` becomes `/~1mysfits~1{mysfitId}`. */
-const resourcePathOf = (/** @type {string} */ route) => `/${route.split(' ')[1].replace(/\//g, '~1')}`;
+const resourcePathOf = (/** @type {string} */ route) => `/${String(route.split(' ')[1]).replace(/\//g, '~1')}`;
 
 /**
  * The stage's method settings with the cache: off for every method, on (with the stage's throttling) for the cached ones.
@@ -127,7 +128,7 @@ const resourcePathOf = (/** @type {string} */ route) => `/${route.split(' ')[1].
  */
 function withCache(throttled, cache) {
   const everyMethod = throttled.find((s) => s.ResourcePath === '/*') || { ResourcePath: '/*', HttpMethod: '*' };
-  const { ResourcePath, HttpMethod, ...throttling } = everyMethod;
+  const throttling = Object.fromEntries(Object.entries(everyMethod).filter(([key]) => key.startsWith('Throttling')));
   return [
     ...throttled.filter((s) => s !== everyMethod),
     { ...everyMethod, CachingEnabled: false },

@@ -20,6 +20,9 @@ export interface PartResult extends PartOutput {
   loadAverage: { start: number; end: number };
 }
 
+/** Where `npm run bench` tells a part the results of the parts before it in this run (and the last run's others). */
+export const EARLIER_RESULTS_ENV = 'MYSFITS_BENCH_EARLIER_RESULTS';
+
 /** Logs progress to stderr, so stdout holds only the tables. */
 export const progress = (message: string): void => {
   process.stderr.write(`  · ${message}\n`);
