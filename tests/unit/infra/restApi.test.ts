@@ -95,7 +95,11 @@ test.each([
     message: /names GET \/nowhere, which is not a route/,
   },
   { setting: 'a route not written "GET /path"', apiCache: { ...CACHE, routes: ['/mysfits'] }, message: /written "GET \/path"/ },
-  { setting: 'a route that is not a GET (a like)', apiCache: { ...CACHE, routes: ['POST /mysfits/{mysfitId}/like'] }, message: /only GET routes can be cached, not POST/ },
+  {
+    setting: 'a route that is not a GET (a like)',
+    apiCache: { ...CACHE, routes: ['POST /mysfits/{mysfitId}/like'] },
+    message: /only GET routes can be cached, not POST/,
+  },
 ])('$setting is refused with a message naming it', ({ apiCache, message }) => {
   // Arrange
   const { finish } = pluginWith(apiCache);
