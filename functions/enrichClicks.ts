@@ -1,5 +1,10 @@
 /** The clicks delivery stream's data transformation: each click gets its mysfit's name, species and alignment. */
-import type { FirehoseTransformationHandler } from 'aws-lambda';
+import middy from '@middy/core';
+import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { enrichClicks } from '../shared/enrichment';
+import { writeMetrics } from '../shared/metrics';
 
-export const handler: FirehoseTransformationHandler = (event) => enrichClicks(event);
+// Its metrics (EnrichmentFailures, the cold start) are written once per buffer, after the answer.
+export const handler = middy<FirehoseTransformationEvent, FirehoseTransformationResult>()
+  .use(writeMetrics())
+  .handler((event) => enrichClicks(event));

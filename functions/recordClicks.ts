@@ -4,6 +4,7 @@ import { identifyClicker, parseClicks, toClickRecord } from '../shared/clicks';
 import { dynamodb } from '../shared/dynamodb';
 import { putRecords } from '../shared/firehose';
 import { httpHandler, json } from '../shared/http';
+import { count } from '../shared/metrics';
 import { createKeyStore } from '../shared/idToken';
 import { dailySalts } from '../shared/visitorSalts';
 
@@ -14,15 +15,27 @@ const pool = {
   keyFor: createKeyStore(`${clicksConfig.cognitoIssuer}/.well-known/jwks.json`),
 };
 
+/** The batch, or a 400; a refused batch counts its clicks (or 1 when it has no list) as rejected. */
+function parseClicksCounted(body: unknown): ReturnType<typeof parseClicks> {
+  try {
+    return parseClicks(body);
+  } catch (error) {
+    const listed = (body as { clicks?: unknown } | null)?.clicks;
+    count('ClicksRejected', Array.isArray(listed) ? Math.max(listed.length, 1) : 1);
+    throw error;
+  }
+}
+
 // Visitors' pseudonyms are keyed with the day's secret salt, shared by every instance of this function.
 const salts = dailySalts(dynamodb, clicksConfig.visitorSaltsTable);
 
 export const handler = httpHandler(
   async (event) => {
-    const clicks = parseClicks(event.body);
+    const clicks = parseClicksCounted(event.body);
     const now = new Date();
     const clicker = await identifyClicker(event, pool, salts, now);
     await putRecords(clicks.map((click) => toClickRecord(click, clicker, now)));
+    count('ClicksAccepted', clicks.length);
     return json(202, { accepted: clicks.length });
   },
   { jsonBody: true },

@@ -7,6 +7,7 @@ import { MYSFITS_TABLE } from './mysfitsTable';
 import { ACTIVITY_TABLE } from './activityTable';
 import { Conflict, NotFound } from './errors';
 import { mysfitKey } from './mysfitItem';
+import { count } from './metrics';
 import { transactWrite } from './transactions';
 
 export interface AdoptionState {
@@ -45,9 +46,11 @@ export async function adoptMysfit(userId: string, mysfitId: string): Promise<Ado
     const reason = result.reasons[0];
     if (reason?.code === 'ConditionalCheckFailed') {
       if (reason.item === undefined) throw new NotFound(`No mysfit with id ${mysfitId}`);
+      count('AdoptionConflicts');
       throw new Conflict(`Mysfit ${mysfitId} has already been adopted by someone else`);
     }
     throw new Error(`Adoption transaction cancelled: ${result.reasons.map((r) => r.code).join(', ')}`);
   }
+  count('Adoptions');
   return { mysfitId, adopted: true, adoptedByYou: true };
 }

@@ -9,6 +9,7 @@ import type { FirehoseTransformationEvent, FirehoseTransformationResult, Firehos
 import { MYSFITS_TABLE } from './mysfitsTable';
 import { backOff } from './backoff';
 import { dynamodb } from './dynamodb';
+import { count } from './metrics';
 import { mysfitKey } from './mysfitItem';
 
 export interface MysfitAttributes {
@@ -98,7 +99,7 @@ export async function enrichClicks(event: FirehoseTransformationEvent): Promise<
   const decoded = event.records.map((record) => ({ record, click: decode(record.data) }));
   const ids = decoded.flatMap(({ click }) => (typeof click?.mysfitId === 'string' ? [click.mysfitId] : []));
   const attributes = await mysfitAttributes(ids);
-  return {
+  const result: FirehoseTransformationResult = {
     records: decoded.map(({ record, click }) => {
       if (!click || typeof click.action !== 'string') return failed(record.recordId, record.data);
       let enriched: Record<string, unknown> = click;
@@ -110,4 +111,6 @@ export async function enrichClicks(event: FirehoseTransformationEvent): Promise<
       return { recordId: record.recordId, result: 'Ok', data: Buffer.from(`${JSON.stringify(enriched)}\n`).toString('base64') };
     }),
   };
+  count('EnrichmentFailures', result.records.filter((r) => r.result === 'ProcessingFailed').length);
+  return result;
 }

@@ -1,6 +1,6 @@
 /**
- * The middy stack every HTTP handler gets: one JSON log line per request, CORS on every response (errors too),
- * and every thrown error turned into a JSON `{"message"}` with its status, never a stack trace or a 502.
+ * The middy stack every HTTP handler gets: one JSON log line per request, its metrics, CORS on every response (errors
+ * too), and every thrown error turned into a JSON `{"message"}` with its status, never a stack trace or a 502.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
@@ -9,6 +9,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { isMisconfiguration, toErrorResponse } from './errors';
 import { logger } from './logger';
+import { writeMetrics } from './metrics';
 import { given } from './settings';
 
 /** The one origin browsers may call the API from: '*' on the local stage, else the website's (empty: none). */
@@ -78,6 +79,8 @@ export interface HttpHandlerOptions {
 /** Wraps a route handler in the shared stack. */
 export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = {}) {
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    // Writes what the handler counted (shared/metrics.ts) as one line after the response, and the cold start.
+    .use(writeMetrics())
     .use(requestLog())
     .use(httpCors({ origin: CORS_ORIGIN }))
     .use(httpHeaderNormalizer());

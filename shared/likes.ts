@@ -8,6 +8,7 @@ import { ACTIVITY_TABLE } from './activityTable';
 import { NotFound } from './errors';
 import { mysfitKey } from './mysfitItem';
 import { getLikeCount } from './mysfits';
+import { count } from './metrics';
 import { transactWrite, type TransactionResult } from './transactions';
 
 export interface LikeState {
@@ -65,6 +66,7 @@ export async function likeMysfit(userId: string, mysfitId: string): Promise<Like
     ],
   });
   settle(result, mysfitId);
+  if (result.committed) count('Likes'); // a repeat changes nothing and counts nothing
   return currentState(mysfitId, true);
 }
 
@@ -92,5 +94,6 @@ export async function unlikeMysfit(userId: string, mysfitId: string): Promise<Li
     ],
   });
   settle(result, mysfitId);
+  if (result.committed) count('Unlikes');
   return currentState(mysfitId, false);
 }

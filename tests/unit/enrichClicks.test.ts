@@ -68,7 +68,7 @@ function eventOf(...payloads: unknown[]): FirehoseTransformationEvent {
 }
 
 async function transform(event: FirehoseTransformationEvent): Promise<FirehoseTransformationResult> {
-  const result = await handler(event, context, () => undefined);
+  const result = await handler(event, context);
   if (!result) throw new Error('the handler returned nothing');
   return result;
 }
