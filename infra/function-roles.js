@@ -11,6 +11,12 @@ const LAMBDA_ASSUME_ROLE = {
   Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 };
 
+/** What an X-Ray-traced function sends; X-Ray has no resource-level permissions, so the resource is '*'. */
+const XRAY_STATEMENT = { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' };
+
+/** As the framework decides it: the function's own `tracing`, else `provider.tracing.lambda`. @param {any} service @param {any} fn */
+const traced = (service, fn) => Boolean(fn.tracing || (service.provider.tracing && service.provider.tracing.lambda));
+
 /** listMysfits -> list-mysfits @param {string} key */
 const kebab = (key) => key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
@@ -51,6 +57,7 @@ class FunctionRoles {
                     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
                     Resource: { 'Fn::GetAtt': [naming.getLogGroupLogicalId(key), 'Arn'] },
                   },
+                  ...(traced(service, fn) ? [XRAY_STATEMENT] : []),
                   ...(fn.iamRoleStatements || []),
                 ],
               },

@@ -13,6 +13,10 @@
  * - the public reads of `custom.apiCache.routes` are answered from the stage's cache for `ttlSeconds` (0: no cache),
  *   keyed by each route's declared request parameters; every other method is never cached, and a route with an
  *   authorizer cannot be listed.
+ * - the stage's own settings live on the stage resource, which CloudFormation owns (so the framework's post-deploy
+ *   stage update finds nothing to patch): X-Ray tracing, detailed per-route metrics (the dashboard's), and JSON access
+ *   logs to a log group with the functions' retention, which name the request, route, status, latency, the caller's
+ *   sub and the trace, and never the visitor's address or user agent (the clickstream keeps those pseudonymous).
  */
 class ApiStageSettings {
   /** @param {any} serverless the Serverless instance */
@@ -43,18 +47,75 @@ class ApiStageSettings {
     if (resources.ApiGatewayStage) throw new Error('rest-api: the template already has an ApiGatewayStage');
     const naming = this.serverless.getProvider('aws').naming;
     const cache = cacheSettings(custom && custom.apiCache, (route) => methodOf(resources, naming, route));
-    const throttled = methodSettings(custom && custom.apiThrottle);
+    const throttled = methodSettings(custom && custom.apiThrottle).map((s) => ({ ...s, MetricsEnabled: true }));
+    Object.assign(resources, accessLogResources(this.serverless.service, StageName));
     resources.ApiGatewayStage = {
       Type: 'AWS::ApiGateway::Stage',
+      // API Gateway writes access logs with the account's CloudWatch role.
+      DependsOn: ['ApiGatewayAccount'],
       Properties: {
         RestApiId: deploymentProperties.RestApiId,
         DeploymentId: { Ref: deploymentId },
         StageName,
+        TracingEnabled: true,
+        AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] }, Format: JSON.stringify(ACCESS_LOG_FORMAT) },
         ...(cache ? { CacheClusterEnabled: true, CacheClusterSize: cache.clusterSize } : {}),
         MethodSettings: cache ? withCache(throttled, cache) : throttled,
       },
     };
   }
+}
+
+/**
+ * One JSON line per request. `integrationRequestId` is the function's request id (its log lines carry it as
+ * `requestId`, and the API's as `apiRequestId`), `traceId` the X-Ray trace: one request, followed across all three.
+ */
+const ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  traceId: '$context.xrayTraceId',
+  route: '$context.httpMethod $context.resourcePath',
+  path: '$context.path',
+  status: '$context.status',
+  latencyMs: '$context.responseLatency',
+  integrationLatencyMs: '$context.integrationLatency',
+  integrationRequestId: '$context.integration.requestId',
+  integrationStatus: '$context.integration.status',
+  sub: '$context.authorizer.claims.sub',
+  error: '$context.error.message',
+  requestTime: '$context.requestTimeEpoch',
+};
+
+/**
+ * The access log group (the functions' retention) and the account-wide role API Gateway logs with.
+ * @param {any} service @param {string} stageName
+ */
+function accessLogResources(service, stageName) {
+  const retention = Number(service.provider.logRetentionInDays);
+  if (!Number.isInteger(retention) || retention <= 0)
+    throw new Error('rest-api: provider.logRetentionInDays must be set: every log group has a retention');
+  return {
+    ApiAccessLogGroup: {
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { LogGroupName: `/aws/apigateway/${service.service}-${stageName}-access`, RetentionInDays: retention },
+    },
+    ApiGatewayCloudWatchRole: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs' }],
+      },
+    },
+    // One setting per account and Region: this stack sets it (and a removal leaves it, pointing at a deleted role
+    // until the next deploy of any stack that sets it).
+    ApiGatewayAccount: {
+      Type: 'AWS::ApiGateway::Account',
+      Properties: { CloudWatchRoleArn: { 'Fn::GetAtt': ['ApiGatewayCloudWatchRole', 'Arn'] } },
+    },
+  };
 }
 
 /** API Gateway's cache sizes, in GB. */
@@ -122,13 +183,15 @@ function methodOf(resources, naming, route) {
 const resourcePathOf = (/** @type {string} */ route) => `/${String(route.split(' ')[1]).replace(/\//g, '~1')}`;
 
 /**
- * The stage's method settings with the cache: off for every method, on (with the stage's throttling) for the cached ones.
+ * The stage's method settings with the cache: off for every method, on (with the stage's throttling and metrics) for the cached ones.
  * @param {Array<Record<string, unknown>>} throttled
  * @param {{ ttl: number, methods: Array<{ resourcePath: string }> }} cache
  */
 function withCache(throttled, cache) {
   const everyMethod = throttled.find((s) => s.ResourcePath === '/*') || { ResourcePath: '/*', HttpMethod: '*' };
-  const throttling = Object.fromEntries(Object.entries(everyMethod).filter(([key]) => key.startsWith('Throttling')));
+  const throttling = Object.fromEntries(
+    Object.entries(everyMethod).filter(([key]) => key.startsWith('Throttling') || key === 'MetricsEnabled'),
+  );
   return [
     ...throttled.filter((s) => s !== everyMethod),
     { ...everyMethod, CachingEnabled: false },

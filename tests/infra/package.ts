@@ -191,3 +191,21 @@ function substitute(args: unknown): string {
     Object.hasOwn(variables as object, name) ? textOf((variables as Record<string, unknown>)[name]) : whole,
   );
 }
+
+/**
+ * What every traced function may do besides its own work: send its traces. X-Ray has no resource-level
+ * permissions, so this is the one statement with the resource '*' (infra/function-roles.js).
+ */
+export const XRAY_STATEMENT = { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: ['*'] };
+
+/** A role's statements without the X-Ray one, which must be there exactly once (as `normalised` compares them). */
+export function withoutXRay<S extends { Action: string | string[]; Resource: unknown }>(
+  statements: S[],
+  normalised: (s: S) => unknown,
+): S[] {
+  const isXRay = (s: S) => JSON.stringify(normalised(s)) === JSON.stringify(normalised({ ...s, ...XRAY_STATEMENT } as S));
+  const rest = statements.filter((s) => !isXRay(s));
+  if (statements.length - rest.length !== 1)
+    throw new Error(`expected exactly one X-Ray statement, found ${statements.length - rest.length}`);
+  return rest;
+}

@@ -16,6 +16,8 @@ import {
   textOf,
   type Packaged,
   type Template,
+  withoutXRay,
+  XRAY_STATEMENT,
 } from './package';
 
 const NLB_ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/legacy/0123456789abcdef';
@@ -310,12 +312,12 @@ describe('the functions', () => {
     expect(roles).toEqual(FUNCTIONS.map((fn) => ({ 'Fn::GetAtt': [`${prefix(fn)}Role`, 'Arn'] })));
     expect(new Set(roles.map((role) => JSON.stringify(role))).size).toBe(FUNCTIONS.length);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
-    // The one other role is the delivery stream's own (tested with the clicks pipeline).
+    // The others: the delivery stream's own (tested with the clicks pipeline) and API Gateway's, for access logs.
     expect(
       resourcesOfType(template, 'AWS::IAM::Role')
         .map(([id]) => id)
         .sort(),
-    ).toEqual([...FUNCTIONS.map((fn) => `${prefix(fn)}Role`), 'ClicksFirehoseRole'].sort());
+    ).toEqual([...FUNCTIONS.map((fn) => `${prefix(fn)}Role`), 'ClicksFirehoseRole', 'ApiGatewayCloudWatchRole'].sort());
   });
 
   test.each(FUNCTIONS)("%s's role can be assumed by Lambda only, and has no managed policies", (fn) => {
@@ -331,7 +333,7 @@ describe('the functions', () => {
   test.each(FUNCTIONS)("%s's role allows exactly its own log group and its data access", (fn) => {
     // Arrange
     const ownLogGroup = allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [{ 'Fn::GetAtt': [`${prefix(fn)}LogGroup`, 'Arn'] }]);
-    const expected = [ownLogGroup, ...(DATA_ACCESS[fn] ?? [])].sort(byJson);
+    const expected = [ownLogGroup, XRAY_STATEMENT, ...(DATA_ACCESS[fn] ?? [])].sort(byJson);
     // Act
     const actual = statementsOf(fn).map(normalise).sort(byJson);
     // Assert
@@ -348,9 +350,9 @@ describe('the functions', () => {
     expect(logGroup.LogGroupName).toBe(`/aws/lambda/${String(functionName)}`);
   });
 
-  test.each(FUNCTIONS)("%s's role has no wildcard action or resource", (fn) => {
+  test.each(FUNCTIONS)("%s's role has no wildcard action or resource, but for sending traces to X-Ray", (fn) => {
     // Arrange
-    const statements = statementsOf(fn);
+    const statements = withoutXRay(statementsOf(fn), normalise);
     // Act
     const actions = statements.flatMap((s) => [s.Action].flat());
     const resources = JSON.stringify(statements.map((s) => s.Resource));
@@ -410,6 +412,7 @@ describe('the API', () => {
       ThrottlingRateLimit: Number(PROD.throttleRateLimit),
       ThrottlingBurstLimit: Number(PROD.throttleBurstLimit),
       CachingEnabled: false,
+      MetricsEnabled: true,
     });
     // A method's own settings (the cached reads) replace the stage's: each repeats the throttling.
     for (const setting of settings) {

@@ -42,12 +42,16 @@ function pluginWith(apiCache: unknown, overrides: Record<string, Method> = {}) {
   const serverless = {
     service: {
       custom: { corsOrigin: '*', apiThrottle: { rateLimit: 10, burstLimit: 20 }, apiCache },
-      provider: { compiledCloudFormationTemplate: { Resources: resources } },
+      provider: { logRetentionInDays: 14 as number | undefined, compiledCloudFormationTemplate: { Resources: resources } },
     },
     getProvider: () => ({ naming }),
   };
   const plugin = new ApiStageSettings(serverless);
-  return { finish: () => plugin.finishStage(), resources: resources as Record<string, { Properties: Record<string, unknown> }> };
+  return {
+    finish: () => plugin.finishStage(),
+    provider: serverless.service.provider as { logRetentionInDays?: number },
+    resources: resources as Record<string, { Properties: Record<string, unknown> }>,
+  };
 }
 
 const CACHE = { ttlSeconds: 5, clusterSize: '0.5', routes: ['GET /mysfits', 'GET /mysfits/{mysfitId}'] };
@@ -125,4 +129,12 @@ test('a cached route that declares a header is refused: no header (above all Aut
   );
   // Act / Assert
   expect(finish).toThrow(/declares a header/);
+});
+
+test('a stage without a log retention is refused: its access log group would keep everything forever', () => {
+  // Arrange
+  const plugin = pluginWith(CACHE);
+  plugin.provider.logRetentionInDays = undefined;
+  // Act / Assert
+  expect(plugin.finish).toThrow(/provider\.logRetentionInDays must be set/);
 });

@@ -1,0 +1,264 @@
+'use strict';
+/**
+ * A small local Serverless plugin: what tells someone when the deployed system goes wrong, made from the compiled
+ * template so that a new function, route or table is watched without anyone listing it again.
+ * - an SNS topic for every alarm, with an email subscription when `custom.operations.alarmEmail` is given;
+ * - alarms: the API's 5XX rate and p99 latency (thresholds from stage params), errors and throttles of every
+ *   function, throttled requests and system errors of every table, failed deliveries of every delivery stream, and
+ *   clicks the transformation could not enrich (the EnrichmentFailures metric, shared/metrics.ts);
+ * - one dashboard: requests, errors and p50/p99 per route, likes and adoptions, clicks, Lambda concurrency, and
+ *   DynamoDB capacity and throttles.
+ * Plain CloudFormation rather than serverless-plugin-aws-alerts: the per-route widgets and the API-wide alarms need
+ * the stage this project makes itself (./rest-api.js), and what is generated here is tested like any resource.
+ */
+
+/** The DynamoDB operations the functions use: a table's system errors are summed over these. */
+const TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'TransactWriteItems'];
+const PERIOD = 300;
+
+class Operations {
+  /** @param {any} serverless the Serverless instance */
+  constructor(serverless) {
+    this.serverless = serverless;
+    // After ./rest-api.js has made the stage (plugin order), before the template is saved.
+    this.hooks = { 'before:aws:package:finalize:saveServiceState': () => this.addOperations() };
+  }
+
+  addOperations() {
+    const { service } = this.serverless;
+    const settings = (service.custom && service.custom.operations) || {};
+    const resources = service.provider.compiledCloudFormationTemplate.Resources;
+    const conditions = (service.provider.compiledCloudFormationTemplate.Conditions ||= {});
+    const stage = resources.ApiGatewayStage;
+    const api = resources.ApiGatewayRestApi;
+    if (!stage || !api) throw new Error('operations: the template has no API stage (./rest-api.js runs first)');
+    const errorRate = positive(settings.apiErrorRate, 'apiErrorRate');
+    const latency = positive(settings.apiLatencyP99Ms, 'apiLatencyP99Ms');
+    const namespace = String(settings.metricsNamespace || '');
+    if (!namespace) throw new Error('operations: custom.operations.metricsNamespace is not set');
+
+    const email = String(settings.alarmEmail || '');
+    if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+      throw new Error(`operations: alarmEmail ${JSON.stringify(email)} is not an email address`);
+    const add = (/** @type {string} */ id, /** @type {any} */ resource) => {
+      if (resources[id]) throw new Error(`operations: the template already has a resource ${id}`);
+      resources[id] = resource;
+    };
+    add('AlarmTopic', { Type: 'AWS::SNS::Topic', Properties: { TopicName: `${service.service}-${stage.Properties.StageName}-alarms` } });
+    if (email) {
+      add('AlarmEmailSubscription', {
+        Type: 'AWS::SNS::Subscription',
+        Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: email },
+      });
+    }
+
+    const apiDimensions = [
+      { Name: 'ApiName', Value: api.Properties.Name },
+      { Name: 'Stage', Value: stage.Properties.StageName },
+    ];
+    const alarm = (/** @type {string} */ id, /** @type {string} */ description, /** @type {any} */ metric) =>
+      add(id, {
+        Type: 'AWS::CloudWatch::Alarm',
+        Properties: {
+          AlarmDescription: description,
+          AlarmActions: [{ Ref: 'AlarmTopic' }],
+          OKActions: [{ Ref: 'AlarmTopic' }],
+          // No traffic is not a failure.
+          TreatMissingData: 'notBreaching',
+          EvaluationPeriods: 1,
+          ...metric,
+        },
+      });
+
+    alarm('ApiErrorRateAlarm', `More than ${errorRate * 100} % of API requests answered 5XX in ${PERIOD / 60} minutes`, {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5XXError',
+      Dimensions: apiDimensions,
+      Statistic: 'Average',
+      Period: PERIOD,
+      Threshold: errorRate,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    alarm('ApiLatencyAlarm', `The API's p99 latency over ${latency} ms in ${PERIOD / 60} minutes`, {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      Dimensions: apiDimensions,
+      ExtendedStatistic: 'p99',
+      Period: PERIOD,
+      Threshold: latency,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+
+    const functions = ofType(resources, 'AWS::Lambda::Function');
+    for (const [id, fn] of functions) {
+      const name = fn.Properties.FunctionName;
+      for (const metric of ['Errors', 'Throttles']) {
+        alarm(`${id}${metric}Alarm`, `${name}: ${metric.toLowerCase()} in ${PERIOD / 60} minutes`, {
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: name }],
+          Statistic: 'Sum',
+          Period: PERIOD,
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+      }
+    }
+
+    const tables = ofType(resources, 'AWS::DynamoDB::Table');
+    for (const [id, table] of tables) {
+      const name = table.Properties.TableName;
+      const dimensions = [{ Name: 'TableName', Value: name }];
+      const stat = (/** @type {string} */ metricId, /** @type {string} */ metricName, /** @type {any[]} */ extra = []) => ({
+        Id: metricId,
+        ReturnData: false,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/DynamoDB', MetricName: metricName, Dimensions: [...dimensions, ...extra] },
+          Period: PERIOD,
+          Stat: 'Sum',
+        },
+      });
+      alarm(`${id}ThrottlesAlarm`, `${name}: throttled reads or writes in ${PERIOD / 60} minutes`, {
+        Metrics: [
+          { Id: 'throttled', Expression: 'reads + writes', Label: 'throttled requests' },
+          stat('reads', 'ReadThrottleEvents'),
+          stat('writes', 'WriteThrottleEvents'),
+        ],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+      const perOperation = TABLE_OPERATIONS.map((operation, i) =>
+        stat(`op${i}`, 'SystemErrors', [{ Name: 'Operation', Value: operation }]),
+      );
+      alarm(`${id}SystemErrorsAlarm`, `${name}: DynamoDB system errors (HTTP 500) in ${PERIOD / 60} minutes`, {
+        Metrics: [{ Id: 'errors', Expression: perOperation.map((m) => m.Id).join(' + '), Label: 'system errors' }, ...perOperation],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+
+    const streams = ofType(resources, 'AWS::KinesisFirehose::DeliveryStream');
+    for (const [id, stream] of streams) {
+      const name = stream.Properties.DeliveryStreamName;
+      alarm(`${id}DeliveryAlarm`, `${name}: records that failed to reach S3 in ${PERIOD / 60} minutes`, {
+        Namespace: 'AWS/Firehose',
+        MetricName: 'DeliveryToS3.Success',
+        Dimensions: [{ Name: 'DeliveryStreamName', Value: name }],
+        Statistic: 'Minimum',
+        Period: PERIOD,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+      });
+    }
+    const serviceDimension = [{ Name: 'service', Value: service.service }];
+    alarm('EnrichmentFailuresAlarm', `Clicks the transformation could not enrich in ${PERIOD / 60} minutes`, {
+      Namespace: namespace,
+      MetricName: 'EnrichmentFailures',
+      Dimensions: serviceDimension,
+      Statistic: 'Sum',
+      Period: PERIOD,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+
+    add('OperationsDashboard', {
+      Type: 'AWS::CloudWatch::Dashboard',
+      Properties: {
+        DashboardName: `${service.service}-${stage.Properties.StageName}`,
+        DashboardBody: {
+          'Fn::Sub': JSON.stringify(
+            dashboard({
+              routes: routesOf(service),
+              api: apiDimensions,
+              namespace,
+              serviceName: service.service,
+              functions: functions.map(([, fn]) => fn.Properties.FunctionName),
+              tables: tables.map(([, t]) => t.Properties.TableName),
+            }),
+          ),
+        },
+      },
+    });
+  }
+}
+
+/** @param {unknown} value @param {string} name */
+function positive(value, name) {
+  const number = Number(value);
+  if (!(number > 0)) throw new Error(`operations: custom.operations.${name} must be a positive number, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+/** @param {Record<string, any>} resources @param {string} type @returns {Array<[string, any]>} */
+const ofType = (resources, type) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** Every HTTP route of serverless.yml: `{ method: 'GET', path: '/mysfits/{mysfitId}' }`. @param {any} service */
+function routesOf(service) {
+  return service.getAllFunctions().flatMap((/** @type {string} */ key) =>
+    (service.getFunction(key).events || [])
+      .filter((/** @type {any} */ e) => e.http)
+      .map((/** @type {any} */ e) => ({
+        method: String(e.http.method).toUpperCase(),
+        path: `/${String(e.http.path).replace(/^\//, '')}`,
+      })),
+  );
+}
+
+/**
+ * The dashboard's widgets, in CloudWatch's dashboard body format (`${AWS::Region}` is filled in by Fn::Sub).
+ * @param {{ routes: Array<{ method: string, path: string }>, api: Array<{ Name: string, Value: string }>, namespace: string,
+ *   serviceName: string, functions: string[], tables: string[] }} parts
+ */
+function dashboard({ routes, api, namespace, serviceName, functions, tables }) {
+  const region = '${AWS::Region}';
+  const apiDims = api.flatMap((d) => [d.Name, d.Value]);
+  /** @param {string} title @param {any[]} metrics @param {Record<string, unknown>} [extra] */
+  const widget = (title, metrics, extra = {}) => ({
+    type: 'metric',
+    width: 12,
+    height: 6,
+    properties: { title, region, metrics, period: PERIOD, view: 'timeSeries', stacked: false, ...extra },
+  });
+  const perRoute = routes.map(({ method, path }) => {
+    const dims = [...apiDims, 'Resource', path, 'Method', method];
+    return widget(`${method} ${path}`, [
+      ['AWS/ApiGateway', 'Count', ...dims, { stat: 'Sum', label: 'requests' }],
+      ['AWS/ApiGateway', '4XXError', ...dims, { stat: 'Sum', label: '4XX' }],
+      ['AWS/ApiGateway', '5XXError', ...dims, { stat: 'Sum', label: '5XX' }],
+      ['AWS/ApiGateway', 'Latency', ...dims, { stat: 'p50', label: 'p50 ms', yAxis: 'right' }],
+      ['AWS/ApiGateway', 'Latency', ...dims, { stat: 'p99', label: 'p99 ms', yAxis: 'right' }],
+    ]);
+  });
+  const business = (/** @type {string[]} */ names) => names.map((name) => [namespace, name, 'service', serviceName, { stat: 'Sum' }]);
+  return {
+    widgets: [
+      ...perRoute,
+      widget('Likes and adoptions', business(['Likes', 'Unlikes', 'Adoptions', 'AdoptionConflicts'])),
+      widget('Clicks', business(['ClicksAccepted', 'ClicksRejected', 'EnrichmentFailures'])),
+      widget(
+        'Lambda concurrency',
+        functions.map((name) => ['AWS/Lambda', 'ConcurrentExecutions', 'FunctionName', name, { stat: 'Maximum' }]),
+      ),
+      widget('Lambda errors and throttles', [
+        ...functions.map((name) => ['AWS/Lambda', 'Errors', 'FunctionName', name, { stat: 'Sum' }]),
+        ...functions.map((name) => ['AWS/Lambda', 'Throttles', 'FunctionName', name, { stat: 'Sum' }]),
+      ]),
+      widget(
+        'DynamoDB capacity used',
+        tables.flatMap((name) => [
+          ['AWS/DynamoDB', 'ConsumedReadCapacityUnits', 'TableName', name, { stat: 'Sum' }],
+          ['AWS/DynamoDB', 'ConsumedWriteCapacityUnits', 'TableName', name, { stat: 'Sum' }],
+        ]),
+      ),
+      widget(
+        'DynamoDB throttles',
+        tables.flatMap((name) => [
+          ['AWS/DynamoDB', 'ReadThrottleEvents', 'TableName', name, { stat: 'Sum' }],
+          ['AWS/DynamoDB', 'WriteThrottleEvents', 'TableName', name, { stat: 'Sum' }],
+        ]),
+      ),
+    ],
+  };
+}
+
+module.exports = Operations;
