@@ -28,7 +28,6 @@ class Operations {
     const { service } = this.serverless;
     const settings = (service.custom && service.custom.operations) || {};
     const resources = service.provider.compiledCloudFormationTemplate.Resources;
-    const conditions = (service.provider.compiledCloudFormationTemplate.Conditions ||= {});
     const stage = resources.ApiGatewayStage;
     const api = resources.ApiGatewayRestApi;
     if (!stage || !api) throw new Error('operations: the template has no API stage (./rest-api.js runs first)');
