@@ -131,8 +131,17 @@ class Website {
       if (/does not exist/.test(/** @type {Error} */ (error).message)) return;
       throw error;
     }
+    const kept = [
+      outputs.ClicksBucketName && `the clicks bucket ${outputs.ClicksBucketName} and its data`,
+      outputs.MysfitsTableName && `the tables ${[outputs.MysfitsTableName, outputs.UserActivityTableName].filter(Boolean).join(' and ')}`,
+      outputs.UserPoolId && `the user pool ${outputs.UserPoolId}`,
+    ].filter(Boolean);
+    // Retained on purpose (DeletionPolicy Retain): say what stays, and how a later deploy takes it back (README).
+    const sayKept = () => {
+      if (kept.length > 0) this.log(`Keeping ${kept.join(', ')}. To deploy over them again: README, "Remove and deploy again".`);
+    };
     const bucket = outputs.WebsiteBucketName;
-    if (!bucket) return;
+    if (!bucket) return sayKept();
     const s3 = new S3Client(await this.clientConfig());
     try {
       await this.deleteAllBut(s3, bucket, new Set());
@@ -141,6 +150,7 @@ class Website {
       throw error;
     }
     this.log(`Emptied the website bucket ${bucket}`);
+    sayKept();
   }
 
   /**

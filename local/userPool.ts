@@ -24,7 +24,9 @@ export interface UserPoolIds {
 }
 
 export function userPoolInput(service: ResolvedService): CreateUserPoolCommandInput {
+  // Email goes to the local mailbox here: the template's sender (SES or Cognito's, a CloudFormation condition) is AWS's.
   const { UserPoolName, ...rest } = userPoolProperties(service);
+  delete rest.EmailConfiguration;
   return { PoolName: String(UserPoolName), ...rest } as CreateUserPoolCommandInput;
 }
 

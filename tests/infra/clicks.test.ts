@@ -5,7 +5,7 @@
  */
 import { resolvedServiceSync, stageParams } from '../../dev/service';
 import { toClickRecord } from '../../shared/clicks';
-import { packageProd, properties, resource, resourcesOfType, textOf, type Template, withoutXRay, XRAY_STATEMENT } from './package';
+import { chosen, packageProd, properties, resource, resourcesOfType, textOf, type Template, withoutXRay, XRAY_STATEMENT } from './package';
 
 const PROD = stageParams(resolvedServiceSync('prod'), 'prod');
 const MYSFITS_TABLE = String(PROD.mysfitsTableName);
@@ -101,14 +101,20 @@ describe('POST /clicks', () => {
     const value = variables[variable];
     // Assert
     expect(value).toBeDefined();
-    expect(textOf(value)).toBe(text);
+    // (The user pool is the stack's own unless one is adopted: userPoolId, tested with the lifecycle.)
+    expect(textOf(chosen(template, value))).toBe(text);
   });
 
-  test('the issuer is a Fn::Sub of the user pool, and the client a Ref of its app client', () => {
+  test("the issuer is a Fn::Sub of the user pool (the stack's, or the adopted one), and the client a Ref of its app client", () => {
     // Arrange / Act
     const variables = at(properties(template, 'RecordClicksLambdaFunction'), 'Environment', 'Variables') as Record<string, unknown>;
     // Assert
-    expect(variables.COGNITO_ISSUER).toEqual({ 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${CognitoUserPool}' });
+    expect(variables.COGNITO_ISSUER).toEqual({
+      'Fn::Sub': [
+        'https://cognito-idp.${AWS::Region}.amazonaws.com/${PoolId}',
+        { PoolId: { 'Fn::If': ['CreateUserPool', { Ref: 'CognitoUserPool' }, ''] } },
+      ],
+    });
     expect(variables.COGNITO_CLIENT_ID).toEqual({ Ref: 'CognitoUserPoolClient' });
   });
 

@@ -16,6 +16,8 @@ export interface Resource {
   Properties?: Record<string, unknown>;
   Condition?: string;
   DependsOn?: string | string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
 }
 
 export interface Template {
@@ -208,4 +210,16 @@ export function withoutXRay<S extends { Action: string | string[]; Resource: unk
   if (statements.length - rest.length !== 1)
     throw new Error(`expected exactly one X-Ray statement, found ${statements.length - rest.length}`);
   return rest;
+}
+
+/** `expression` with every Fn::If replaced by the branch its condition takes in this template. */
+export function chosen(template: Template, expression: unknown): unknown {
+  if (Array.isArray(expression)) return expression.map((e) => chosen(template, e));
+  if (!expression || typeof expression !== 'object') return expression;
+  const entries = Object.entries(expression);
+  if (entries.length === 1 && entries[0]?.[0] === 'Fn::If') {
+    const [condition, whenTrue, whenFalse] = entries[0][1] as [string, unknown, unknown];
+    return chosen(template, evaluateCondition(template, condition) ? whenTrue : whenFalse);
+  }
+  return Object.fromEntries(entries.map(([key, value]) => [key, chosen(template, value)]));
 }

@@ -6,6 +6,7 @@
 import { FUNCTIONS as ALL_FUNCTIONS, logicalIdPrefix, ROUTES as ALL_ROUTES } from '../../dev/functions';
 import { resolvedServiceSync, stageParams } from '../../dev/service';
 import {
+  chosen,
   dependsOn,
   evaluateCondition,
   onlyResourceOfType,
@@ -65,7 +66,8 @@ describe('the Cognito authorizer', () => {
     const props = authorizer.Properties ?? {};
     // Assert
     expect(props.Type).toBe('COGNITO_USER_POOLS');
-    expect(props.ProviderARNs).toEqual([{ 'Fn::GetAtt': ['CognitoUserPool', 'Arn'] }]);
+    // The stack's own pool, unless one is adopted (userPoolId: see the lifecycle).
+    expect(chosen(template, props.ProviderARNs)).toEqual([{ 'Fn::GetAtt': ['CognitoUserPool', 'Arn'] }]);
     expect(props.IdentitySource).toBe('method.request.header.Authorization');
     expect(props.RestApiId).toEqual({ Ref: 'ApiGatewayRestApi' });
   });
@@ -135,7 +137,7 @@ describe('the user pool', () => {
     const [, client] = onlyResourceOfType(template, 'AWS::Cognito::UserPoolClient');
     const props = client.Properties ?? {};
     // Assert
-    expect(props.UserPoolId).toEqual({ Ref: poolId });
+    expect(chosen(template, props.UserPoolId)).toEqual({ Ref: poolId });
     expect(props.GenerateSecret).toBe(false);
     expect(props.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
     expect(props.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
@@ -193,7 +195,7 @@ describe('the tables', () => {
       condition: 'CreateMysfitsTable',
       indexes: { GoodEvilIndex: key('GoodEvil', 'MysfitId'), LawChaosIndex: key('LawChaos', 'MysfitId') },
     },
-    { id: 'UserActivityTable', name: ACTIVITY_TABLE, keySchema: key('UserId', 'Activity'), condition: undefined, indexes: {} },
+    { id: 'UserActivityTable', name: ACTIVITY_TABLE, keySchema: key('UserId', 'Activity'), condition: 'CreateActivityTable', indexes: {} },
   ])('$id: keys, indexes, on-demand, point-in-time recovery on in prod', ({ id, name, keySchema, condition, indexes }) => {
     // Arrange
     const table = resource(template, id);
@@ -242,7 +244,8 @@ interface RoleProperties {
 const sub = (arn: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:${arn}` });
 const mysfitsTable = sub(`table/${MYSFITS_TABLE}`);
 const mysfitsIndex = (index: string) => sub(`table/${MYSFITS_TABLE}/index/${index}`);
-const activityTable = { 'Fn::GetAtt': ['UserActivityTable', 'Arn'] };
+// Named, like the mysfits table: it may be a retained one, adopted (createActivityTable).
+const activityTable = sub(`table/${ACTIVITY_TABLE}`);
 
 /** A statement as a comparable value: sorted actions, resources as a list. */
 const allow = (actions: string[], resources: unknown[]) => ({ Effect: 'Allow', Action: [...actions].sort(), Resource: resources });
@@ -447,11 +450,11 @@ describe('the API', () => {
 
   test.each([
     { output: 'ApiUrl', value: { 'Fn::Sub': 'https://${ApiGatewayRestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/prod' } },
-    { output: 'UserPoolId', value: { Ref: 'CognitoUserPool' } },
+    { output: 'UserPoolId', value: { 'Fn::If': ['CreateUserPool', { Ref: 'CognitoUserPool' }, ''] } },
     { output: 'UserPoolClientId', value: { Ref: 'CognitoUserPoolClient' } },
     { output: 'Region', value: { Ref: 'AWS::Region' } },
     { output: 'MysfitsTableName', value: MYSFITS_TABLE },
-    { output: 'UserActivityTableName', value: { Ref: 'UserActivityTable' } },
+    { output: 'UserActivityTableName', value: ACTIVITY_TABLE },
   ])('outputs $output for the website and scripts', ({ output, value }) => {
     // Arrange / Act
     const found = template.Outputs?.[output];

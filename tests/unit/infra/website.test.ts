@@ -291,6 +291,27 @@ describe('on the local stage (npm start serves the site itself)', () => {
 describe('emptyBucket() before a remove', () => {
   beforeEach(resetMocks);
 
+  test('after emptying the website bucket it says what the remove keeps: the clicks bucket, the tables and the users', async () => {
+    // Arrange
+    const kept = {
+      ClicksBucketName: 'mysfits-prod-clicksbucket-1a2b',
+      MysfitsTableName: 'mysfits-prod-mysfits',
+      UserActivityTableName: 'mysfits-prod-user-activity',
+    };
+    cloudFormation.on(DescribeStacksCommand).resolves(stackWith({ ...OUTPUTS, ...kept } as typeof OUTPUTS));
+    s3.on(ListObjectsV2Command).resolves({ Contents: [], IsTruncated: false });
+    const { website, serverless } = pluginFor('prod');
+    // Act
+    await website.emptyBucket();
+    // Assert
+    const said = jest.mocked(serverless.cli.log).mock.calls.map(([line]) => String(line));
+    expect(said).toEqual([
+      `Emptied the website bucket ${OUTPUTS.WebsiteBucketName}`,
+      `Keeping the clicks bucket ${kept.ClicksBucketName} and its data, the tables ${kept.MysfitsTableName} and ${kept.UserActivityTableName}, ` +
+        `the user pool ${OUTPUTS.UserPoolId}. To deploy over them again: README, "Remove and deploy again".`,
+    ]);
+  });
+
   test.each([
     { bucket: 'an empty bucket', pages: [[]] },
     { bucket: 'one page of objects', pages: [['index.html', 'app.js', 'config.json']] },

@@ -1,0 +1,108 @@
+/**
+ * Safe to remove and to deploy again, on the prod template: what a remove keeps (and nothing that would make it
+ * fail: a bucket with data is retained or emptied first), the switches that adopt what it kept, and the user pool's
+ * email through SES when an identity is given.
+ */
+import { resolvedServiceSync, stageParams } from '../../dev/service';
+import { chosen, evaluateCondition, packageProd, properties, resource, resourcesOfType, textOf, type Template } from './package';
+
+const PROD = stageParams(resolvedServiceSync('prod'), 'prod');
+const POOL_ID = 'us-east-1_AbCdEf123';
+const SES_IDENTITY = 'mysfits.example.com';
+const FROM = 'Mythical Mysfits <no-reply@mysfits.example.com>';
+
+let template: Template;
+let adopted: Template;
+let withSes: Template;
+
+beforeAll(async () => {
+  const packaged = await Promise.all([
+    packageProd(),
+    packageProd({ createMysfitsTable: 'false', createActivityTable: 'false', userPoolId: POOL_ID }),
+    packageProd({ sesIdentity: SES_IDENTITY, sesFromAddress: FROM }),
+  ]);
+  [template, adopted, withSes] = packaged.map((p) => p.template) as [Template, Template, Template];
+}, 120_000);
+
+/** Resources the template keeps in this packaging (their condition holds, or they have none). */
+const present = (t: Template, type: string) =>
+  resourcesOfType(t, type).filter(([, r]) => !r.Condition || evaluateCondition(t, r.Condition));
+
+describe('serverless remove', () => {
+  test('every bucket with data is kept (Retain) or emptied first: the clicks bucket is kept, the website bucket emptied', () => {
+    const buckets = Object.fromEntries(resourcesOfType(template, 'AWS::S3::Bucket').map(([id, r]) => [id, r]));
+    // (The framework's own deployment bucket it empties itself before the remove.)
+    expect(Object.keys(buckets).sort()).toEqual(['ClicksBucket', 'ServerlessDeploymentBucket', 'WebsiteBucket']);
+    expect(buckets.ClicksBucket).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    // The website bucket holds only the build: infra/website.js empties it before the remove (tests/unit/infra).
+    expect(buckets.WebsiteBucket?.DeletionPolicy).toBeUndefined();
+    // A kept bucket has no fixed name, so the next deploy's new bucket cannot collide with it.
+    expect(buckets.ClicksBucket?.Properties?.BucketName).toBeUndefined();
+  });
+
+  test('the tables with data and the user pool are kept; the salts (a day each) are not', () => {
+    expect(resource(template, 'MysfitsTable').DeletionPolicy).toBe('Retain');
+    expect(resource(template, 'UserActivityTable').DeletionPolicy).toBe('Retain');
+    expect(resource(template, 'CognitoUserPool')).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(resource(template, 'VisitorSaltsTable').DeletionPolicy).toBeUndefined();
+  });
+});
+
+describe('deploy again after a remove: adopting what it kept', () => {
+  test('by default the stack makes its tables and its user pool', () => {
+    expect(
+      present(template, 'AWS::DynamoDB::Table')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['MysfitsTable', 'UserActivityTable', 'VisitorSaltsTable']);
+    expect(present(template, 'AWS::Cognito::UserPool').map(([id]) => id)).toEqual(['CognitoUserPool']);
+  });
+
+  test('createMysfitsTable=false and createActivityTable=false: neither table is made again, and the functions still name them', () => {
+    expect(present(adopted, 'AWS::DynamoDB::Table').map(([id]) => id)).toEqual(['VisitorSaltsTable']);
+    const policies = JSON.stringify(resourcesOfType(adopted, 'AWS::IAM::Role').map(([, r]) => r.Properties));
+    expect(policies).toContain(`table/${String(PROD.activityTableName)}`);
+    expect(policies).toContain(`table/${String(PROD.mysfitsTableName)}`);
+    expect(policies).not.toContain('UserActivityTable');
+  });
+
+  test('userPoolId: no second pool; the website client, the authorizer and the clicks issuer use the kept one', () => {
+    expect(present(adopted, 'AWS::Cognito::UserPool')).toEqual([]);
+    expect(chosen(adopted, properties(adopted, 'CognitoUserPoolClient').UserPoolId)).toBe(POOL_ID);
+    const [, authorizer] = resourcesOfType(adopted, 'AWS::ApiGateway::Authorizer')[0] ?? [];
+    const arns = chosen(adopted, authorizer?.Properties?.ProviderARNs) as unknown[];
+    expect(arns.map(textOf)).toEqual([`arn:\${AWS::Partition}:cognito-idp:\${AWS::Region}:\${AWS::AccountId}:userpool/${POOL_ID}`]);
+    const variables = (properties(adopted, 'RecordClicksLambdaFunction').Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(textOf(chosen(adopted, variables.COGNITO_ISSUER))).toBe(`https://cognito-idp.\${AWS::Region}.amazonaws.com/${POOL_ID}`);
+    expect(chosen(adopted, adopted.Outputs?.UserPoolId?.Value)).toBe(POOL_ID);
+  });
+
+  test('nothing in the adopted template refers to a resource it does not make', () => {
+    const made = new Set(
+      Object.entries(adopted.Resources)
+        .filter(([, r]) => !r.Condition || evaluateCondition(adopted, r.Condition))
+        .map(([id]) => id),
+    );
+    const referenced = [
+      ...JSON.stringify(chosen(adopted, { r: adopted.Resources, o: adopted.Outputs })).matchAll(/"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9]+)/g),
+    ].map((m) => m[1]);
+    expect(referenced).toContain('CognitoUserPoolClient'); // the pattern finds references at all
+    const dangling = [...new Set(referenced)].filter((id) => id && !made.has(id) && !id.startsWith('AWS'));
+    expect(dangling).toEqual([]);
+  });
+});
+
+describe("the user pool's email", () => {
+  const emailOf = (t: Template) => chosen(t, properties(t, 'CognitoUserPool').EmailConfiguration);
+
+  test("without an SES identity: Cognito's own sender (about 50 emails a day, README)", () => {
+    expect(emailOf(template)).toEqual({ EmailSendingAccount: 'COGNITO_DEFAULT' });
+  });
+
+  test('with one: through SES, from the given address', () => {
+    const email = emailOf(withSes) as { EmailSendingAccount: string; SourceArn: unknown; From: string };
+    expect(email.EmailSendingAccount).toBe('DEVELOPER');
+    expect(textOf(email.SourceArn)).toBe(`arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${SES_IDENTITY}`);
+    expect(email.From).toBe(FROM);
+  });
+});
