@@ -1,6 +1,6 @@
 /**
- * Five tiers, each runnable alone: `npm run test:unit`, `test:integration` (DynamoDB Local), `test:infra`
- * (serverless package), `test:stack` (the local stack over HTTP, as `npm start` runs it) and `test:e2e`
+ * Six tiers, each runnable alone: `npm run test:unit`, `test:integration` (DynamoDB Local), `test:infra`
+ * (serverless package), `test:deploy` (the prod template against AWS's specification and security rules), `test:stack` (the local stack over HTTP, as `npm start` runs it) and `test:e2e`
  * (the website in headless Chromium against the local stack). middy 6 ships ES modules only, so ts-jest also compiles it to CommonJS.
  */
 const transform = {
@@ -34,6 +34,7 @@ module.exports = {
       testTimeout: 30_000,
     },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/tests/infra/**/*.test.ts'] },
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/tests/deploy/**/*.test.ts'] },
     {
       ...common,
       displayName: 'stack',
