@@ -1,7 +1,11 @@
 /** How serverless-esbuild builds the functions: custom.esbuild of the resolved config, as the plugin hands it to esbuild. */
-import type { BuildOptions } from 'esbuild';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { SERVICE } from './functions';
 import { PROJECT_ROOT } from './paths';
+
+const load = createRequire(__filename);
 
 /** serverless-esbuild's own settings, which it takes out before calling esbuild. */
 const PLUGIN_ONLY = new Set(['exclude', 'packager', 'concurrency', 'zipConcurrency', 'nativeZip', 'keepOutputDirectory', 'disposeContext']);
@@ -10,5 +14,7 @@ const PLUGIN_ONLY = new Set(['exclude', 'packager', 'concurrency', 'zipConcurren
 export function functionBuildOptions(): BuildOptions {
   const configured = (SERVICE.custom?.esbuild ?? {}) as Record<string, unknown>;
   const options = Object.fromEntries(Object.entries(configured).filter(([key]) => !PLUGIN_ONLY.has(key))) as BuildOptions;
-  return { ...options, format: 'cjs', absWorkingDir: PROJECT_ROOT };
+  // serverless-esbuild takes `plugins` as a file, relative to the project, that exports the list.
+  const plugins = typeof configured.plugins === 'string' ? (load(join(PROJECT_ROOT, configured.plugins)) as Plugin[]) : [];
+  return { ...options, plugins, format: 'cjs', absWorkingDir: PROJECT_ROOT };
 }

@@ -4,14 +4,18 @@ import { backOff } from './backoff';
 import { clicksConfig } from './clicksConfig';
 import { ServiceUnavailable } from './errors';
 import { LOCAL_CREDENTIALS } from './localCredentials';
+import { captureClient } from './tracing';
 
-const firehose = new FirehoseClient({
-  endpoint: clicksConfig.firehoseEndpoint,
-  // The local stand-in accepts any credentials; local runners give handlers none.
-  ...(clicksConfig.firehoseEndpoint ? { credentials: LOCAL_CREDENTIALS } : {}),
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-});
+const firehose = captureClient(
+  new FirehoseClient({
+    endpoint: clicksConfig.firehoseEndpoint,
+    // The local stand-in accepts any credentials; local runners give handlers none.
+    ...(clicksConfig.firehoseEndpoint ? { credentials: LOCAL_CREDENTIALS } : {}),
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+  }),
+  'Firehose',
+);
 
 const MAX_ATTEMPTS = 3;
 

@@ -10,6 +10,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { isMisconfiguration, toErrorResponse } from './errors';
 import { logger } from './logger';
 import { writeMetrics } from './metrics';
+import { traceInvocation } from './tracing';
 import { given } from './settings';
 
 /** The one origin browsers may call the API from: '*' on the local stage, else the website's (empty: none). */
@@ -81,6 +82,13 @@ export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = 
   const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     // Writes what the handler counted (shared/metrics.ts) as one line after the response, and the cold start.
     .use(writeMetrics())
+    // The `## handler` X-Ray subsegment, annotated with the route and its outcome.
+    .use(
+      traceInvocation<APIGatewayProxyEvent, APIGatewayProxyResult>(
+        (event) => `${event.httpMethod} ${event.resource}`,
+        (response, error) => response?.statusCode ?? (error ? 500 : 200),
+      ),
+    )
     .use(requestLog())
     .use(httpCors({ origin: CORS_ORIGIN }))
     .use(httpHeaderNormalizer());
