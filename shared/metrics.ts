@@ -1,26 +1,14 @@
 /**
  * The business metrics (Powertools Metrics, CloudWatch's embedded metric format: a JSON log line that CloudWatch
  * turns into metrics, no API call). Counted where the outcome is known; written once per invocation by the
- * middleware below (shared/http.ts, functions/enrichClicks.ts), with the cold start.
- * The alarms and the dashboard (infra/operations.js) read these names from here.
+ * middleware below (shared/http.ts, functions/enrichClicks.ts), with the cold start. The names: shared/metricNames.ts.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { METRIC_NAMES, METRICS_NAMESPACE, type MetricName } from './metricNames';
 
-/** Every metric the functions emit, in the namespace below, with the `service` dimension. */
-export const METRIC_NAMES = [
-  'Likes',
-  'Unlikes',
-  'Adoptions',
-  'AdoptionConflicts',
-  'ClicksAccepted',
-  'ClicksRejected',
-  'EnrichmentFailures',
-] as const;
-export type MetricName = (typeof METRIC_NAMES)[number];
-
-export const METRICS_NAMESPACE = 'Mysfits';
+export { METRIC_NAMES, METRICS_NAMESPACE, type MetricName };
 
 export const metrics = new Metrics({
   namespace: METRICS_NAMESPACE,
