@@ -196,6 +196,14 @@ describe('traces and logs', () => {
     expect(deployment.Properties?.StageDescription).toBeUndefined();
   });
 
+  test("the Framework's post-deploy stage update has nothing to patch: no API tracing or access logs set through it", () => {
+    // osls patches the stage after a deploy only for provider.tracing.apiGateway or provider.logs.restApi.
+    const provider = SERVICE.provider as { tracing?: { apiGateway?: unknown; lambda?: unknown }; logs?: { restApi?: unknown } };
+    expect(provider.tracing?.apiGateway).toBeUndefined();
+    expect(provider.logs?.restApi).toBeUndefined();
+    expect(provider.tracing?.lambda).toBe(true);
+  });
+
   test("the access log is one JSON line a request: id, route, status, latency, the caller's sub and the trace, and no address", () => {
     const [, stage] = onlyResourceOfType(template, 'AWS::ApiGateway::Stage');
     const setting = stage.Properties?.AccessLogSetting as { DestinationArn: unknown; Format: string };
