@@ -50,9 +50,9 @@ function operationsPerRequest(): Partial<Record<VisitKind, number>> {
   if (!existsSync(file)) return {};
   const counts = (
     JSON.parse(readFileSync(file, 'utf8')) as {
-      parts?: { roundtrips?: { data?: { counts?: Array<{ route: string; roundTrips: number }> } } };
+      parts?: { roundtrips?: { data?: { counts?: Array<Array<{ route: string; roundTrips: number }>> } } };
     }
-  ).parts?.roundtrips?.data?.counts;
+  ).parts?.roundtrips?.data?.counts?.flat(); // one list per repetition
   if (!counts) return {};
   const of = (route: string) => counts.find((c) => c.route === route)?.roundTrips;
   const like = of('POST like (new)');
@@ -62,6 +62,7 @@ function operationsPerRequest(): Partial<Record<VisitKind, number>> {
     profile: of('GET /mysfits/{id}'),
     like: like !== undefined && unlike !== undefined ? (like + unlike) / 2 : undefined,
     adopt: of('POST adopt'),
+    // Cognito's, not DynamoDB's.
     signIn: 0,
     signUp: 0,
   };
