@@ -8,6 +8,7 @@ import { BadRequest, Conflict, NotFound, ServiceUnavailable, Unauthorized } from
 import { httpHandler, json } from '../../shared/http';
 import { MISCONFIGURED_FAILURE, AWS_INTERNAL_DETAIL, CORS_ORIGIN, MYSFIT_ID, USER_EMAIL, unexpectedError } from '../support/fixtures';
 import { context, eventFor, invoke, sampleEvent } from '../../dev/sampleEvents';
+import { coldStart } from '../support/coldStart';
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -82,24 +83,6 @@ describe('responses', () => {
     expect(seen.origin).toBe('https://www.example.com');
   });
 });
-
-/** Loads modules afresh with `env` set first (Powertools Logger and config read theirs at construction). */
-async function coldStart<T>(env: Record<string, string>, load: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  try {
-    let loaded: T | undefined;
-    await jest.isolateModulesAsync(async () => {
-      loaded = await load();
-    });
-    return loaded as T;
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
-}
 
 test("with no browser origin configured (CORS_ORIGIN=''), no response allows one", async () => {
   // Arrange

@@ -17,6 +17,7 @@ import { handler as unlikeMysfit } from '../../functions/unlikeMysfit';
 import { METRIC_NAMES, METRICS_NAMESPACE } from '../../shared/metrics';
 import { cancelled, mysfitItem, MYSFIT_ID, reason } from '../support/fixtures';
 import { serveSalts } from '../support/saltTable';
+import { coldStart } from '../support/coldStart';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const firehose = mockClient(FirehoseClient);
@@ -187,24 +188,16 @@ test('a read counts nothing and warns about nothing', async () => {
 });
 
 test("a cold start writes one ColdStart, with the function's name, apart from the business metrics", async () => {
-  // Arrange: a fresh module registry, started as Lambda starts an on-demand instance
-  process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
-  let fresh: typeof getMysfit | undefined;
-  try {
-    await jest.isolateModulesAsync(async () => {
-      fresh = (await import('../../functions/getMysfit')).handler;
-    });
-    ddb.on(GetCommand).resolves({ Item: mysfitItem() });
-    // Act
-    const first = await emitted(() => invoke(fresh as typeof getMysfit, sampleEvent('getMysfit')));
-    const second = await emitted(() => invoke(fresh as typeof getMysfit, sampleEvent('getMysfit')));
-    // Assert
-    expect(first.lines).toHaveLength(1);
-    expect(first.lines[0]).toMatchObject({ namespace: METRICS_NAMESPACE, metrics: [{ name: 'ColdStart', unit: 'Count', value: 1 }] });
-    expect(first.lines[0]?.dimensions).toEqual([['service', 'function_name']]);
-    expect(first.lines[0]?.line.function_name).toBe(context.functionName);
-    expect(second.lines).toEqual([]);
-  } finally {
-    delete process.env.AWS_LAMBDA_INITIALIZATION_TYPE;
-  }
+  // Arrange: a fresh module registry, started as Lambda starts an on-demand instance (read when the modules load)
+  const fresh = (await coldStart({ AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' }, () => import('../../functions/getMysfit'))).handler;
+  ddb.on(GetCommand).resolves({ Item: mysfitItem() });
+  // Act
+  const first = await emitted(() => invoke(fresh, sampleEvent('getMysfit')));
+  const second = await emitted(() => invoke(fresh, sampleEvent('getMysfit')));
+  // Assert
+  expect(first.lines).toHaveLength(1);
+  expect(first.lines[0]).toMatchObject({ namespace: METRICS_NAMESPACE, metrics: [{ name: 'ColdStart', unit: 'Count', value: 1 }] });
+  expect(first.lines[0]?.dimensions).toEqual([['service', 'function_name']]);
+  expect(first.lines[0]?.line.function_name).toBe(context.functionName);
+  expect(second.lines).toEqual([]);
 });

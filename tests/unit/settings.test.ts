@@ -2,34 +2,12 @@
  * Settings: read once at cold start, each by the module that needs it; a missing one fails the cold start instead
  * of falling back to a default.
  */
+import { coldStart, type Env } from '../support/coldStart';
 
-type Env = Record<string, string | undefined>;
-
-/** Loads `module` afresh (as a cold start does) with `env`, then puts the environment back. */
-async function coldStart<T>(load: () => Promise<T>, env: Env): Promise<T> {
-  const saved: Env = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  const apply = (values: Env) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  apply(env);
-  try {
-    let loaded: T | undefined;
-    await jest.isolateModulesAsync(async () => {
-      loaded = await load();
-    });
-    return loaded as T;
-  } finally {
-    apply(saved);
-  }
-}
-
-const mysfitsTable = (env: Env) => coldStart(() => import('../../shared/mysfitsTable'), env);
-const activityTable = (env: Env) => coldStart(() => import('../../shared/activityTable'), env);
-const http = (env: Env) => coldStart(() => import('../../shared/http'), env);
-const dynamodb = (env: Env) => coldStart(() => import('../../shared/dynamodb'), env);
+const mysfitsTable = (env: Env) => coldStart(env, () => import('../../shared/mysfitsTable'));
+const activityTable = (env: Env) => coldStart(env, () => import('../../shared/activityTable'));
+const http = (env: Env) => coldStart(env, () => import('../../shared/http'));
+const dynamodb = (env: Env) => coldStart(env, () => import('../../shared/dynamodb'));
 
 test('each table module reads its own setting', async () => {
   expect((await mysfitsTable({ MYSFITS_TABLE: 'mysfits-prod-mysfits', ACTIVITY_TABLE: undefined })).MYSFITS_TABLE).toBe(

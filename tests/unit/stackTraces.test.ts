@@ -11,6 +11,7 @@ import { functionBuildOptions } from '../../dev/esbuildOptions';
 import { PROJECT_ROOT } from '../../dev/paths';
 import { mapErrorStack, readableStack } from '../../shared/stackTraces';
 import { THROWING_LINE } from '../support/failsOnLine';
+import { coldStart } from '../support/coldStart';
 
 const OUT = join(PROJECT_ROOT, 'node_modules', '.cache', 'mysfits-tests', 'stackTraces');
 const SOURCE = 'tests/support/failsOnLine.ts';
@@ -29,19 +30,7 @@ beforeAll(async () => {
 });
 
 /** shared/logger as a function loads it, at the INFO level (the unit tests' default is SILENT). */
-async function freshLogger(): Promise<typeof import('../../shared/logger').logger> {
-  const level = process.env.POWERTOOLS_LOG_LEVEL;
-  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-  try {
-    let loaded: typeof import('../../shared/logger') | undefined;
-    await jest.isolateModulesAsync(async () => {
-      loaded = await import('../../shared/logger');
-    });
-    return (loaded as typeof import('../../shared/logger')).logger;
-  } finally {
-    process.env.POWERTOOLS_LOG_LEVEL = level;
-  }
-}
+const freshLogger = async () => (await coldStart({ POWERTOOLS_LOG_LEVEL: 'INFO' }, () => import('../../shared/logger'))).logger;
 
 test('a frame of a bundled file is named by its source file and line', () => {
   // Arrange: as node prints it, the frame points into the minified bundle
