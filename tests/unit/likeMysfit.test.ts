@@ -4,7 +4,6 @@ import { handler } from '../../functions/likeMysfit';
 import {
   ACTIVITY_TABLE,
   CORS_ORIGIN,
-  INTRUDER_ID,
   ISO_TIMESTAMP,
   MYSFITS_TABLE,
   MYSFIT_ID,
@@ -13,16 +12,8 @@ import {
   commandsSent,
   reason,
 } from '../support/fixtures';
-import {
-  call,
-  describeHttpFailures,
-  describeIdentity,
-  describeMalformedMysfitIds,
-  expectJsonError,
-  itAnswers503WhenUnavailable,
-  itAnswersCancelledTransactions,
-  mockDocumentClient,
-} from '../support/routeCases';
+import { consistentCountRead, describeLikeCases } from '../support/likeCases';
+import { call, mockDocumentClient } from '../support/routeCases';
 
 // No waiting between transaction retries.
 const ddb = mockDocumentClient({ instantRetries: true });
@@ -59,9 +50,7 @@ function transactionFor(userId: string): TransactWriteCommandInput {
   };
 }
 
-const consistentCountRead = { TableName: MYSFITS_TABLE, Key: { MysfitId: MYSFIT_ID }, ProjectionExpression: 'Likes', ConsistentRead: true };
 const state = (likes: number) => ({ mysfitId: MYSFIT_ID, likes, liked: true });
-const countNotRead = () => expect(ddb).not.toHaveReceivedCommand(GetCommand);
 
 test('a first like writes the record and +1 in one transaction, then reads the count consistently', async () => {
   // Arrange
@@ -91,92 +80,4 @@ test('a repeat like (the record exists) is a 200 with the unchanged count, and i
   expect(ddb).toHaveReceivedCommandWith(GetCommand, consistentCountRead);
 });
 
-test.each([
-  ['a first like', [reason.none(), reason.conditionFailed()]],
-  ['a repeat like', [reason.conditionFailed(), reason.conditionFailed()]],
-])('%s of an unknown mysfit is a 404, and the count is not read', async (_description, reasons) => {
-  // Arrange
-  ddb.on(TransactWriteCommand).rejects(cancelled(...reasons));
-  // Act
-  const res = await call(route);
-  // Assert
-  expectJsonError(res, 404, `No mysfit with id ${MYSFIT_ID}`);
-  countNotRead();
-});
-
-test('a mysfit deleted between the like and the count read is a 404', async () => {
-  // Arrange
-  ddb.on(TransactWriteCommand).resolves({});
-  ddb.on(GetCommand).resolves({});
-  // Act
-  const res = await call(route);
-  // Assert
-  expectJsonError(res, 404, `No mysfit with id ${MYSFIT_ID}`);
-});
-
-test('a transaction conflict with a concurrent like is retried, and the like then counts once', async () => {
-  // Arrange
-  ddb.on(TransactWriteCommand).rejectsOnce(cancelled(reason.none(), reason.conflict())).resolvesOnce({});
-  ddb.on(GetCommand).resolves({ Item: { Likes: 8 + 1 } });
-  // Act
-  const res = await call(route);
-  // Assert
-  expect(res.statusCode).toBe(200);
-  expect(res.json).toEqual(state(8 + 1));
-  expect(commandsSent(ddb)).toEqual(['TransactWriteCommand', 'TransactWriteCommand', 'GetCommand']);
-});
-
-const transactionSucceeds = () => {
-  ddb.on(TransactWriteCommand).resolves({});
-  ddb.on(GetCommand).resolves({ Item: { Likes: 1 } });
-};
-
-describeIdentity(
-  route,
-  {
-    who: 'the liker',
-    arrange: transactionSucceeds,
-    assert: (res) => {
-      expect(res.statusCode).toBe(200);
-      expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, transactionFor(USER_ID));
-    },
-  },
-  () => {
-    test('another verified sub likes as that user', async () => {
-      // Arrange
-      transactionSucceeds();
-      // Act
-      await call(route, { claims: { sub: INTRUDER_ID } });
-      // Assert
-      expect(ddb).toHaveReceivedCommandWith(TransactWriteCommand, transactionFor(INTRUDER_ID));
-    });
-  },
-);
-
-describeMalformedMysfitIds(route, [
-  ['not a UUID', 'evangeline'],
-  ['a path traversal', '../adopt'],
-]);
-
-describeHttpFailures(
-  route,
-  { on: ' on the transaction', arrange: (error) => ddb.on(TransactWriteCommand).rejects(error), assert: countNotRead },
-  () => {
-    itAnswers503WhenUnavailable(route, {
-      on: ' on the count read',
-      arrange: (error) => {
-        ddb.on(TransactWriteCommand).resolves({});
-        ddb.on(GetCommand).rejects(error);
-      },
-    });
-
-    itAnswersCancelledTransactions(route, {
-      throttled: [
-        ['ProvisionedThroughputExceeded', [reason.none(), reason.code('ProvisionedThroughputExceeded')]],
-        ['ThrottlingError', [reason.code('ThrottlingError'), reason.none()]],
-      ],
-      unexpected: [reason.none(), reason.code('ValidationError')],
-      assert: countNotRead,
-    });
-  },
-);
+describeLikeCases({ route, action: 'like', first: 'a first like', who: 'the liker', state, delta: 1, transactionFor });
