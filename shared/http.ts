@@ -28,6 +28,9 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
 
 type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>;
 
+/** The route API Gateway matched, `POST /mysfits/{mysfitId}/like`: the request log's and the trace's label. */
+const routeOf = (event: APIGatewayProxyEvent): string => `${event.httpMethod} ${event.resource}`;
+
 /** Turns any error into a JSON response; registered last, so its onError runs first. */
 function jsonErrors(): Middleware {
   return {
@@ -55,7 +58,7 @@ function requestLog(): Middleware {
   const write = (request: Parameters<NonNullable<Middleware['after']>>[0]) => {
     const start = started.get(request.event) ?? performance.now();
     logger.info('request', {
-      route: `${request.event.httpMethod} ${request.event.resource}`,
+      route: routeOf(request.event),
       status: request.response?.statusCode,
       durationMs: Math.round((performance.now() - start) * 1000) / 1000,
       requestId: request.context.awsRequestId,
@@ -85,7 +88,7 @@ export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = 
     // The `## handler` X-Ray subsegment, annotated with the route and its outcome.
     .use(
       traceInvocation<APIGatewayProxyEvent, APIGatewayProxyResult>(
-        (event) => `${event.httpMethod} ${event.resource}`,
+        routeOf,
         (response, error) => response?.statusCode ?? (error ? 500 : 200),
       ),
     )

@@ -72,8 +72,8 @@ function send(document: Subsegment): void {
   socket.send(HEADER + JSON.stringify(document), address.port, address.host, () => undefined);
 }
 
-/** The invocation being traced: Lambda runs one at a time per instance. */
-let current: { header: TraceHeader; handlerId: string } | undefined;
+/** The invocation being traced (Lambda runs one at a time per instance); undefined when it is not sampled. */
+let current: { header: TraceHeader; handlerId: string; started: number; route: string; coldStart: boolean } | undefined;
 let coldStart = true;
 
 /**
@@ -84,9 +84,6 @@ export function traceInvocation<Event, Result>(
   routeOf: (event: Event) => string,
   statusOf: (result: Result | undefined, error: unknown) => number,
 ): MiddlewareObj<Event, Result, Error, Context> {
-  let started = 0;
-  let event: Event | undefined;
-  let wasCold = false;
   const close = (result: Result | undefined, error: unknown) => {
     const invocation = current;
     current = undefined;
@@ -98,13 +95,13 @@ export function traceInvocation<Event, Result>(
       trace_id: invocation.header.root,
       parent_id: invocation.header.parent,
       name: '## handler',
-      start_time: started,
+      start_time: invocation.started,
       end_time: now(),
       annotations: {
-        route: routeOf(event as Event),
+        route: invocation.route,
         outcome: status >= 500 ? 'server error' : status >= 400 ? 'client error' : 'success',
         status,
-        ColdStart: wasCold,
+        ColdStart: invocation.coldStart,
         Service: process.env.POWERTOOLS_SERVICE_NAME ?? 'mysfits',
       },
       ...(status >= 500 ? { fault: true } : status >= 400 ? { error: true } : {}),
@@ -112,12 +109,9 @@ export function traceInvocation<Event, Result>(
   };
   return {
     before: (request) => {
-      wasCold = coldStart;
-      coldStart = false;
       const header = traceHeader();
-      current = header?.sampled ? { header, handlerId: newId() } : undefined;
-      started = now();
-      event = request.event;
+      current = header?.sampled ? { header, handlerId: newId(), started: now(), route: routeOf(request.event), coldStart } : undefined;
+      coldStart = false;
     },
     after: (request) => close(request.response ?? undefined, undefined),
     onError: (request) => close(request.response ?? undefined, request.error),

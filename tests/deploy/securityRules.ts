@@ -84,11 +84,8 @@ function checkPermissions(template: Template, out: Finding[]): void {
 
 /** Does this bucket policy deny every request that is not over TLS? */
 function deniesPlainHttp(policy: Record<string, unknown>): boolean {
-  return list((policy.PolicyDocument as { Statement?: unknown })?.Statement as Array<Record<string, unknown>>).some(
-    (s) =>
-      (s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('"aws:SecureTransport":"false"')) ||
-      (s.Effect === 'Deny' && JSON.stringify(s.Condition ?? {}).includes('"aws:SecureTransport":false')),
-  );
+  const statements = list((policy.PolicyDocument as { Statement?: unknown })?.Statement as Array<Record<string, unknown>>);
+  return statements.some((s) => s.Effect === 'Deny' && /"aws:SecureTransport":"?false"?/.test(JSON.stringify(s.Condition ?? {})));
 }
 
 function checkBuckets(template: Template, out: Finding[]): void {
