@@ -7,6 +7,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { eventFor, invoke, sampleEvent } from '../../dev/sampleEvents';
 import { handler as getMysfit } from '../../functions/getMysfit';
 import { daemonAddress, traceHeader } from '../../shared/tracing';
+import { coldStart } from '../support/coldStart';
 import { mysfitItem } from '../support/fixtures';
 import { mockDocumentClient } from '../support/routeCases';
 import { FUNCTION_SEGMENT, startXRayDaemon, TRACE_ROOT, tracedInvocation, untraced, type XRayDaemon } from '../support/xrayDaemon';
@@ -75,4 +76,22 @@ test('an invocation that is not sampled, or has no daemon, sends nothing and ans
   untraced();
   expect((await invoke(getMysfit, eventFor('getMysfit'))).statusCode).toBe(200);
   expect(await daemon.received(1)).toEqual([]);
+});
+
+test("the function's request log carries the trace id, so one request is followed from the access log to the trace", async () => {
+  // Arrange: the handler as a cold start loads it, logging at INFO
+  const fresh = (await coldStart({ POWERTOOLS_LOG_LEVEL: 'INFO' }, () => import('../../functions/getMysfit'))).handler;
+  ddb.on(GetCommand).resolves({ Item: mysfitItem() });
+  tracedInvocation(daemon);
+  const lines: string[] = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
+  // Act
+  try {
+    await invoke(fresh, sampleEvent('getMysfit'));
+  } finally {
+    jest.restoreAllMocks();
+  }
+  // Assert
+  const request = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'request');
+  expect(request).toMatchObject({ xray_trace_id: TRACE_ROOT, requestId: expect.any(String), apiRequestId: expect.any(String) });
 });
