@@ -3,15 +3,17 @@ import middy from '@middy/core';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { enrichClicks } from '../shared/enrichment';
 import { writeMetrics } from '../shared/metrics';
-import { traceInvocation } from '../shared/tracing';
+import { traceInvocation, withTraceContext } from '../shared/tracing';
 
 // Its metrics (EnrichmentFailures, the cold start) are written once per buffer, after the answer.
-export const handler = middy<FirehoseTransformationEvent, FirehoseTransformationResult>()
-  .use(writeMetrics())
-  .use(
-    traceInvocation(
-      () => 'enrichClicks',
-      (_result, error) => (error ? 500 : 200),
-    ),
-  )
-  .handler((event) => enrichClicks(event));
+export const handler = withTraceContext(
+  middy<FirehoseTransformationEvent, FirehoseTransformationResult>()
+    .use(writeMetrics())
+    .use(
+      traceInvocation(
+        () => 'enrichClicks',
+        (_result, error) => (error ? 500 : 200),
+      ),
+    )
+    .handler((event) => enrichClicks(event)),
+);

@@ -5,15 +5,11 @@ import { dynamodb } from '../shared/dynamodb';
 import { putRecords } from '../shared/firehose';
 import { httpHandler, json } from '../shared/http';
 import { count } from '../shared/metrics';
-import { createKeyStore } from '../shared/idToken';
+import { idTokenCheck } from '../shared/idToken';
 import { dailySalts } from '../shared/visitorSalts';
 
 // A signed-in person's ID token is optional here, so the function checks it itself (the route has no authorizer).
-const pool = {
-  issuer: clicksConfig.cognitoIssuer,
-  audience: clicksConfig.cognitoClientId,
-  keyFor: createKeyStore(`${clicksConfig.cognitoIssuer}/.well-known/jwks.json`),
-};
+const checkIdToken = idTokenCheck({ issuer: clicksConfig.cognitoIssuer, clientId: clicksConfig.cognitoClientId });
 
 /** The batch, or a 400; a refused batch counts its clicks (or 1 when it has no list) as rejected. */
 function parseClicksCounted(body: unknown): ReturnType<typeof parseClicks> {
@@ -33,7 +29,7 @@ export const handler = httpHandler(
   async (event) => {
     const clicks = parseClicksCounted(event.body);
     const now = new Date();
-    const clicker = await identifyClicker(event, pool, salts, now);
+    const clicker = await identifyClicker(event, checkIdToken, salts, now);
     await putRecords(clicks.map((click) => toClickRecord(click, clicker, now)));
     count('ClicksAccepted', clicks.length);
     return json(202, { accepted: clicks.length });

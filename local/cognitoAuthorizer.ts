@@ -7,7 +7,7 @@
  * Settings (from `npm start`): COGNITO_ISSUER (http://127.0.0.1:<port>/<poolId>) and COGNITO_CLIENT_ID. The stack
  * runs serverless offline with tsx's require hook, which is how this TypeScript file is loaded.
  */
-import { bearerToken, createKeyStore, InvalidToken, verifyIdToken } from '../shared/idToken';
+import { bearerToken, idTokenCheck, InvalidToken } from '../shared/idToken';
 import { claimsAsGatewaySends } from './gatewayClaims';
 
 // serverless-offline lets a request set its own authorizer result with this header; never accept that.
@@ -15,7 +15,7 @@ const OVERRIDE_HEADER = 'sls-offline-authorizer-override';
 
 const issuer = process.env.COGNITO_ISSUER ?? '';
 const audience = process.env.COGNITO_CLIENT_ID ?? '';
-const keyFor = createKeyStore(`${issuer}/.well-known/jwks.json`);
+const checkIdToken = idTokenCheck({ issuer, clientId: audience });
 
 interface HapiRequest {
   raw: { req: { rawHeaders: string[] } };
@@ -74,7 +74,7 @@ function cognitoAuthorizer(endpoint: Endpoint, functionKey: string, method: stri
           return unauthorized();
         }
         try {
-          const claims = await verifyIdToken(bearerToken(request.headers.authorization), { issuer, audience, keyFor });
+          const claims = await checkIdToken(bearerToken(request.headers.authorization));
           // The event is built from the raw headers: hand the verified claims over as the authorizer result.
           request.raw.req.rawHeaders.push(OVERRIDE_HEADER, JSON.stringify({ claims: claimsAsGatewaySends(claims) }));
           return h.authenticated({ credentials: { principalId: claims.sub } });

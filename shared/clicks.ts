@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
 import './zodMessages';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { bearerToken, InvalidToken, verifyIdToken, type KeyLookup } from './idToken';
+import { bearerToken, InvalidToken, type IdTokenCheck } from './idToken';
 import { logger } from './logger';
 import type { DailySalts } from './visitorSalts';
 import { FILTER_NAMES, GOOD_EVIL, LAW_CHAOS } from './contract';
@@ -74,15 +74,15 @@ export interface Clicker {
  */
 export async function identifyClicker(
   event: APIGatewayProxyEvent,
-  pool: { issuer: string; audience: string; keyFor: KeyLookup },
+  checkIdToken: IdTokenCheck,
   salts: DailySalts,
   now: Date,
 ): Promise<Clicker> {
   const token = bearerToken(event.headers.Authorization ?? event.headers.authorization);
   if (token) {
     try {
-      const claims = await verifyIdToken(token, pool);
-      return { userId: String(claims.sub), signedIn: true };
+      const claims = await checkIdToken(token);
+      return { userId: claims.sub, signedIn: true };
     } catch (error) {
       // A token that cannot be checked now (the pool's keys out of reach) counts as no token: clicks are not worth
       // failing for, and nobody is credited with what they did not prove.

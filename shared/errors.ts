@@ -1,4 +1,8 @@
-/** Named errors and the one place that turns any thrown error into an HTTP status and a safe message. */
+/**
+ * Named errors, the one classification of AWS errors (busy, out of reach), and the one place that turns any thrown
+ * error into an HTTP status and a safe message.
+ */
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 
 export class HttpError extends Error {
   constructor(
@@ -40,24 +44,6 @@ export class ServiceUnavailable extends HttpError {
   }
 }
 
-/** AWS error names that mean "the database is busy or out of reach": worth retrying later, not a bug. */
-const UNAVAILABLE_AWS_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'LimitExceededException',
-  'InternalServerError',
-  'ServiceUnavailable',
-  // Firehose's answer when a delivery stream is throttled or briefly unavailable.
-  'ServiceUnavailableException',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-
-/** Node network error codes for a database that cannot be reached. */
-const UNAVAILABLE_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
-
 export interface ErrorResponse {
   statusCode: number;
   message: string;
@@ -80,11 +66,29 @@ function isMalformedJson(error: Error): boolean {
   return cause?.package === '@middy/http-json-body-parser' && typeof cause.message === 'string';
 }
 
-function isUnavailable(error: Error & { code?: unknown; $metadata?: unknown }): boolean {
-  if (UNAVAILABLE_AWS_ERRORS.has(error.name)) return true;
-  if (typeof error.code === 'string' && UNAVAILABLE_NETWORK_CODES.has(error.code)) return true;
-  return false;
+/** An error as the SDK's classification reads it (name, $metadata, $retryable, code, cause). */
+type SdkError = Parameters<typeof isTransientError>[0];
+
+/**
+ * The one classification of AWS and network errors: the AWS SDK's own, which its retries use (@smithy/core/retry).
+ * Throttled: a 429, a throttling error name, a `$retryable` throttling trait. Transient: a 5xx, a timeout, a network
+ * error code, a `$retryable` trait. Either means "busy or out of reach": worth trying again later, not a bug.
+ */
+export function isThrottled(error: unknown): boolean {
+  return error instanceof Error && isThrottlingError(error as SdkError);
 }
+
+export function isUnavailable(error: unknown): boolean {
+  return isThrottled(error) || (error instanceof Error && isTransientError(error as SdkError));
+}
+
+/**
+ * DynamoDB's reasons for cancelling one item of a transaction that mean it was throttled (TransactWriteItems'
+ * CancellationReasons codes, which are not error names, so the SDK's classification does not read them).
+ */
+const THROTTLED_CANCELLATIONS = new Set(['ProvisionedThroughputExceeded', 'ThrottlingError']);
+
+export const isThrottledCancellation = (code: string): boolean => THROTTLED_CANCELLATIONS.has(code);
 
 /**
  * Maps a thrown value to the status and message a client may see. Only our own errors and client errors

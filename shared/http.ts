@@ -10,7 +10,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { isMisconfiguration, toErrorResponse } from './errors';
 import { logger } from './logger';
 import { writeMetrics } from './metrics';
-import { traceInvocation } from './tracing';
+import { traceInvocation, withTraceContext } from './tracing';
 import { given } from './settings';
 
 /** The one origin browsers may call the API from: '*' on the local stage, else the website's (empty: none). */
@@ -96,5 +96,6 @@ export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = 
     .use(httpCors({ origin: CORS_ORIGIN }))
     .use(httpHeaderNormalizer());
   if (options.jsonBody) stack.use(httpJsonBodyParser());
-  return stack.use(jsonErrors()).handler(handler);
+  // Each invocation in a trace context of its own (shared/tracing.ts).
+  return withTraceContext(stack.use(jsonErrors()).handler(handler));
 }

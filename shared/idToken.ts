@@ -1,68 +1,91 @@
 /**
- * Verifies a Cognito ID token as API Gateway's Cognito user pool authorizer does: RS256 signature by a key of the
- * pool's JWKS, the pool's issuer, the app client as audience, token_use "id", not expired. Used by the local
- * authorizer and by the functions that accept a token without requiring one (POST /clicks).
+ * An ID token of the user pool, checked by AWS's aws-jwt-verify as API Gateway's Cognito user pool authorizer checks
+ * it: the signature by a key of the pool's JWKS, the pool's issuer, `token_use` = id, the app client as audience,
+ * not expired; and a subject. Used by the local authorizer and by POST /clicks, which accepts a token without
+ * requiring one.
+ *
+ * The verifier is aws-jwt-verify's generic JwtVerifier with the checks its CognitoJwtVerifier makes
+ * (validateCognitoJwtFields): CognitoJwtVerifier derives the issuer from a pool id in AWS's format, and the local
+ * Cognito's issuer is http://127.0.0.1:<port>/<poolId>. Its JWKS cache fetches a pool's keys once, merges concurrent
+ * fetches, and refetches for an unknown key id at most once every 10 s (its penalty box).
  */
-import { createPublicKey, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { validateCognitoJwtFields } from 'aws-jwt-verify/cognito-verifier';
+import { FetchError, JwksValidationError, JwtBaseError } from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { traceRemoteCall } from './tracing';
+
+/**
+ * Seconds a token is still accepted after its expiry: Cognito's, API Gateway's and Lambda's clocks are synchronised
+ * by AWS, so this only absorbs the moment between a check on the page and the request's arrival.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+const JWKS_TIMEOUT_MS = 3_000;
 
 export class InvalidToken extends Error {}
 
-export type KeyLookup = (kid: string) => Promise<KeyObject>;
+export type IdTokenClaims = Record<string, unknown> & { sub: string };
 
-export interface VerifyOptions {
+export interface PoolSettings {
+  /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`, or the local Cognito's `http://127.0.0.1:<port>/<poolId>`. */
   issuer: string;
-  audience: string;
-  keyFor: KeyLookup;
-  now?: () => number;
+  /** The app client: an ID token's audience. */
+  clientId: string;
+  /** How the pool's JWKS is fetched (tests give their own). */
+  fetcher?: Fetcher;
 }
 
-function decodeJson(part: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidToken('malformed token');
-  }
-}
+export type IdTokenCheck = (token: string | undefined) => Promise<IdTokenClaims>;
 
-/** The pool's signing keys, fetched once and cached; an unknown key id refetches, at most every 10 s. */
-export function createKeyStore(jwksUrl: string): KeyLookup {
-  let keys = new Map<string, KeyObject>();
-  let fetchedAt = 0;
-  return async (kid) => {
-    if (!keys.has(kid) && Date.now() - fetchedAt > 10_000) {
-      const response = await fetch(jwksUrl, { signal: AbortSignal.timeout(3_000) });
-      if (!response.ok) throw new Error(`JWKS ${jwksUrl} answered ${response.status}`);
-      const { keys: jwks } = (await response.json()) as { keys: Array<JsonWebKey & { kid: string }> };
-      keys = new Map(jwks.map((jwk) => [jwk.kid, createPublicKey({ key: jwk, format: 'jwk' })]));
-      fetchedAt = Date.now();
+/**
+ * The pool's JWKS through node's fetch, which speaks http too (aws-jwt-verify's own fetcher speaks https only, and
+ * the local Cognito's JWKS is http), with a time limit, as an X-Ray subsegment of its own.
+ */
+export const jwksFetcher: Fetcher = {
+  fetch: async (uri) => {
+    const response = await traceRemoteCall(uri, 'GET', async () => {
+      const answer = await fetch(uri, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS) });
+      return { status: answer.status, result: answer };
+    });
+    if (!response.ok) throw new FetchError(uri, `status ${response.status}`);
+    return response.arrayBuffer();
+  },
+};
+
+/**
+ * The pool's ID token check. Made once per container (at module scope), so the keys are fetched once. A token that
+ * fails any check is an InvalidToken; keys that cannot be fetched or read are another error (the caller decides).
+ */
+export function idTokenCheck({ issuer, clientId, fetcher = jwksFetcher }: PoolSettings): IdTokenCheck {
+  const verifier = JwtVerifier.create(
+    {
+      issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      // The app client is checked below, as CognitoJwtVerifier does: an ID token's `aud`.
+      audience: null,
+      graceSeconds: CLOCK_TOLERANCE_SECONDS,
+      customJwtCheck: ({ payload }) => {
+        validateCognitoJwtFields(payload, { tokenUse: 'id', clientId });
+        // Cognito's ID tokens always carry both; aws-jwt-verify would accept a token without an expiry.
+        if (typeof payload.exp !== 'number') throw new InvalidToken('token without an expiry');
+        if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidToken('token without a subject');
+      },
+    },
+    { jwksCache: new SimpleJwksCache({ fetcher }) },
+  );
+  return async (token) => {
+    if (!token) throw new InvalidToken('missing token');
+    try {
+      return (await verifier.verify(token)) as IdTokenClaims;
+    } catch (error) {
+      if (error instanceof InvalidToken) throw error;
+      // The keys out of reach, or not keys at all, say nothing about the token.
+      if (error instanceof FetchError || error instanceof JwksValidationError || !(error instanceof JwtBaseError)) throw error;
+      throw new InvalidToken(error.message);
     }
-    const key = keys.get(kid);
-    if (!key) throw new InvalidToken('token signed by an unknown key');
-    return key;
   };
-}
-
-/** The verified claims of an ID token, or an InvalidToken saying what is wrong with it. */
-export async function verifyIdToken(token: string | undefined, options: VerifyOptions): Promise<Record<string, unknown>> {
-  const { issuer, audience, keyFor, now = () => Date.now() / 1000 } = options;
-  if (!token) throw new InvalidToken('missing token');
-  const [encodedHeader, encodedPayload, signature, ...rest] = token.split('.');
-  if (!encodedHeader || !encodedPayload || signature === undefined || rest.length > 0) throw new InvalidToken('malformed token');
-  const header = decodeJson(encodedHeader) as Record<string, unknown> | null;
-  const claims = decodeJson(encodedPayload) as Record<string, unknown> | null;
-  if (!header || typeof header !== 'object' || !claims || typeof claims !== 'object') throw new InvalidToken('malformed token');
-  // Only RS256: this also refuses unsigned ("alg": "none") tokens and HMAC tokens forged with the public key.
-  if (header.alg !== 'RS256') throw new InvalidToken(`unsupported algorithm ${String(header.alg)}`);
-  const key = await keyFor(String(header.kid));
-  if (!signature || !verify('RSA-SHA256', Buffer.from(`${encodedHeader}.${encodedPayload}`), key, Buffer.from(signature, 'base64url'))) {
-    throw new InvalidToken('bad signature');
-  }
-  if (claims.iss !== issuer) throw new InvalidToken('wrong issuer');
-  if (claims.token_use !== 'id') throw new InvalidToken('not an ID token');
-  if (claims.aud !== audience) throw new InvalidToken('wrong audience');
-  if (typeof claims.exp !== 'number' || claims.exp <= now()) throw new InvalidToken('expired token');
-  if (typeof claims.sub !== 'string' || claims.sub === '') throw new InvalidToken('token without a subject');
-  return claims;
 }
 
 /** The raw token of an Authorization header ("Bearer " tolerated, as API Gateway's Cognito authorizer does). */

@@ -1,18 +1,24 @@
 /**
- * X-Ray inside an invocation: a `## handler` subsegment annotated with the route and its outcome, and one
- * subsegment per AWS SDK call (DynamoDB, Firehose) under it. Lambda's active tracing (serverless.yml) records the
- * invocation itself and hands each one its trace in _X_AMZN_TRACE_ID; these subsegments go to the X-Ray daemon Lambda
- * runs (AWS_XRAY_DAEMON_ADDRESS) as UDP documents, the way the X-Ray SDK sends them. Nothing is sent when the
- * invocation is not sampled or there is no daemon (tests, the local system).
+ * X-Ray inside an invocation: a `## <handler>` subsegment annotated with the route and its outcome, one subsegment per
+ * AWS SDK call (DynamoDB, Firehose) under it, and one per remote call (the pool's JWKS). Lambda's active tracing
+ * (serverless.yml) records the invocation itself and hands it its trace header; these subsegments go to the X-Ray
+ * daemon Lambda runs (AWS_XRAY_DAEMON_ADDRESS) as UDP documents. Nothing is sent when the invocation is not sampled
+ * or there is no daemon (tests, the local system).
  *
- * Why not Powertools Tracer: it brings aws-xray-sdk-core, measured at 133 KB and 11 ms more per cold start for every
- * function (BENCHMARKS.md), past the 300 KB budget and most of the cold-start gain of issue 13; the documents it
- * would send for these calls are the ones below.
+ * The documents are the ones Powertools Tracer (aws-xray-sdk-core) sends for the same calls, field for field:
+ * tests/unit/tracingDifferential.test.ts sends both to one stand-in daemon and compares them, so a drift fails.
+ * Why not Powertools Tracer itself: it costs more than the cold-start budget allows (README, "Traces").
+ *
+ * Each invocation's trace is its own: the header is read when it starts (from Lambda's per-invocation store when
+ * one process serves several at once, else the environment), and kept in an AsyncLocalStorage for its calls.
  */
-import { randomBytes } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import { getXrayTraceDataFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { isThrottled } from './errors';
 
 interface TraceHeader {
   root: string;
@@ -20,11 +26,9 @@ interface TraceHeader {
   sampled: boolean;
 }
 
-/** `Root=1-...;Parent=...;Sampled=1`, as Lambda sets it for each invocation. */
-export function traceHeader(value: string | undefined = process.env._X_AMZN_TRACE_ID): TraceHeader | undefined {
-  if (!value) return undefined;
-  const fields = Object.fromEntries(value.split(';').map((part) => part.split('=', 2) as [string, string]));
-  if (!fields.Root || !fields.Parent) return undefined;
+/** `Root=1-...;Parent=...;Sampled=1`, as Lambda hands each invocation its trace. */
+export function traceHeader(fields: Record<string, string> | undefined = getXrayTraceDataFromEnv()): TraceHeader | undefined {
+  if (!fields?.Root || !fields.Parent) return undefined;
   return { root: fields.Root, parent: fields.Parent, sampled: fields.Sampled === '1' };
 }
 
@@ -34,6 +38,13 @@ export function daemonAddress(value: string | undefined = process.env.AWS_XRAY_D
   const udp = value.split(' ').find((part) => part.startsWith('udp:')) ?? value.split(' ')[0] ?? '';
   const match = /^(?:udp:)?([^:\s]+):(\d+)$/.exec(udp);
   return match ? { host: match[1] as string, port: Number(match[2]) } : undefined;
+}
+
+export interface CapturedException {
+  id: string;
+  message: string;
+  type: string;
+  remote: boolean;
 }
 
 export interface Subsegment {
@@ -47,11 +58,11 @@ export interface Subsegment {
   namespace?: 'aws' | 'remote';
   annotations?: Record<string, string | number | boolean>;
   aws?: Record<string, unknown>;
-  http?: { response: { status: number } };
+  http?: { request?: { url: string; method: string }; response?: { status: number } };
   error?: boolean;
   fault?: boolean;
   throttle?: boolean;
-  cause?: { exceptions: Array<{ id: string; message: string; type: string }> };
+  cause?: { working_directory: string; exceptions: CapturedException[] };
 }
 
 const newId = (): string => randomBytes(8).toString('hex');
@@ -72,29 +83,55 @@ function send(document: Subsegment): void {
   socket.send(HEADER + JSON.stringify(document), address.port, address.host, () => undefined);
 }
 
-/** The invocation being traced (Lambda runs one at a time per instance); undefined when it is not sampled. */
-let current: { header: TraceHeader; handlerId: string; started: number; route: string; coldStart: boolean } | undefined;
+/** An exception as X-Ray shows it; `remote` when another service raised it. */
+function cause(error: unknown, remote: boolean): Subsegment['cause'] {
+  const { name = 'Error', message = String(error) } = (error ?? {}) as { name?: string; message?: string };
+  return { working_directory: process.cwd(), exceptions: [{ id: newId(), message, type: name, remote }] };
+}
+
+/** The invocation being traced: its header, the handler's subsegment, what it is annotated with. */
+interface Invocation {
+  header: TraceHeader;
+  handlerId: string;
+  started: number;
+  route: string;
+  coldStart: boolean;
+}
+
+/** Each invocation's own slot (see withTraceContext); empty when it is not sampled. */
+const invocations = new AsyncLocalStorage<{ traced?: Invocation }>();
+const current = (): Invocation | undefined => invocations.getStore()?.traced;
 let coldStart = true;
 
 /**
- * The middleware: opens `## handler` before the handler, closes it after, annotated with `route`, `outcome`
- * (success, client error, server error) and the status, the cold start and the service.
+ * Runs each invocation of a handler in a trace context of its own, which traceInvocation fills in and every call
+ * made within it reads: invocations that overlap in one process never share one.
+ */
+export function withTraceContext<Args extends unknown[], Result>(handler: (...args: Args) => Promise<Result>) {
+  return (...args: Args): Promise<Result> => invocations.run({}, () => handler(...args));
+}
+
+/**
+ * The middleware: opens `## <handler>` before the handler, closes it after, annotated with `route`, `outcome`
+ * (success, client error, server error) and the status, the cold start and the service; a thrown error as its cause.
  */
 export function traceInvocation<Event, Result>(
   routeOf: (event: Event) => string,
   statusOf: (result: Result | undefined, error: unknown) => number,
 ): MiddlewareObj<Event, Result, Error, Context> {
   const close = (result: Result | undefined, error: unknown) => {
-    const invocation = current;
-    current = undefined;
-    if (!invocation) return;
+    const slot = invocations.getStore();
+    const invocation = slot?.traced;
+    if (!slot || !invocation) return;
+    slot.traced = undefined;
     const status = statusOf(result, error);
     send({
       type: 'subsegment',
       id: invocation.handlerId,
       trace_id: invocation.header.root,
       parent_id: invocation.header.parent,
-      name: '## handler',
+      // Powertools' name: the handler as Lambda knows it (functions/getMysfit.handler).
+      name: `## ${process.env._HANDLER ?? 'handler'}`,
       start_time: invocation.started,
       end_time: now(),
       annotations: {
@@ -105,16 +142,42 @@ export function traceInvocation<Event, Result>(
         Service: process.env.POWERTOOLS_SERVICE_NAME ?? 'mysfits',
       },
       ...(status >= 500 ? { fault: true } : status >= 400 ? { error: true } : {}),
+      ...(error && status >= 500 ? { fault: true, cause: cause(error, false) } : {}),
     });
   };
   return {
     before: (request) => {
+      const slot = invocations.getStore();
       const header = traceHeader();
-      current = header?.sampled ? { header, handlerId: newId(), started: now(), route: routeOf(request.event), coldStart } : undefined;
+      if (slot && header?.sampled) {
+        slot.traced = { header, handlerId: newId(), started: now(), route: routeOf(request.event), coldStart };
+      }
       coldStart = false;
     },
     after: (request) => close(request.response ?? undefined, undefined),
     onError: (request) => close(request.response ?? undefined, request.error),
+  };
+}
+
+/** One subsegment of the handler's, for a call that took from `start` until now. */
+function callDocument(invocation: Invocation, start: number, fields: Partial<Subsegment> & { name: string }): Subsegment {
+  return {
+    type: 'subsegment',
+    id: newId(),
+    trace_id: invocation.header.root,
+    parent_id: invocation.handlerId,
+    start_time: start,
+    end_time: now(),
+    ...fields,
+  };
+}
+
+/** X-Ray's flags for an HTTP status: a 4xx is an error, a 5xx a fault, a 429 a throttle too. */
+function statusFlags(status: number | undefined): Partial<Subsegment> {
+  if (!status) return {};
+  return {
+    ...(status === 429 ? { throttle: true } : {}),
+    ...(status >= 500 ? { fault: true } : status >= 400 ? { error: true } : {}),
   };
 }
 
@@ -123,60 +186,98 @@ interface Stack {
 }
 
 interface CallContext {
+  clientName?: string;
   commandName?: string;
 }
 
-interface CallOutput {
-  output?: { $metadata?: { requestId?: string; httpStatusCode?: number; attempts?: number } };
+interface Metadata {
+  requestId?: string;
+  httpStatusCode?: number;
+  attempts?: number;
+}
+
+/** The request parameters the X-Ray SDK records of a DynamoDB call (its whitelist, for the operations used here). */
+const RECORDED_PARAMETERS = [
+  'TableName',
+  'IndexName',
+  'ConsistentRead',
+  'ProjectionExpression',
+  'Limit',
+  'Select',
+  'ScanIndexForward',
+  'Segment',
+  'TotalSegments',
+  'AttributesToGet',
+];
+
+/** `ConsistentRead` -> `consistent_read`, as X-Ray names them. */
+const snakeCase = (name: string): string => name.replace(/(?<!^)([A-Z])/g, '_$1').toLowerCase();
+
+/** What X-Ray records of a call: the table and its parameters, the tables of a batch, the delivery stream. */
+function resourceOf(input: Record<string, unknown>): Record<string, unknown> {
+  const recorded = RECORDED_PARAMETERS.filter((name) => input[name] !== undefined).map((name) => [snakeCase(name), input[name]]);
+  const { RequestItems, DeliveryStreamName } = input;
+  return {
+    ...Object.fromEntries(recorded),
+    ...(RequestItems && typeof RequestItems === 'object' ? { table_names: Object.keys(RequestItems) } : {}),
+    // Not recorded by the X-Ray SDK (it has no Firehose list): which stream, for whoever reads the trace.
+    ...(typeof DeliveryStreamName === 'string' ? { stream_name: DeliveryStreamName } : {}),
+  };
 }
 
 /** Each call of this AWS SDK client becomes a subsegment (`DynamoDB`, operation, table or stream, status) of the handler's. */
 export function captureClient<Client extends Stack>(client: Client, service: string, region = process.env.AWS_REGION): Client {
   const capture =
-    (next: (args: { input: Record<string, unknown> }) => Promise<CallOutput>, context: CallContext) =>
-    async (args: { input: Record<string, unknown> }): Promise<CallOutput> => {
-      const invocation = current;
+    (
+      next: (args: {
+        input: Record<string, unknown>;
+      }) => Promise<{ output?: { $metadata?: Metadata; Count?: number; ScannedCount?: number } }>,
+      context: CallContext,
+    ) =>
+    async (args: { input: Record<string, unknown> }) => {
+      const invocation = current();
       if (!invocation) return next(args);
       const start = now();
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      const resource = {
+      const aws = (metadata: Metadata) => ({
         operation,
         region,
-        ...(typeof args.input.TableName === 'string' ? { table_name: args.input.TableName } : {}),
-        ...(typeof args.input.DeliveryStreamName === 'string' ? { stream_name: args.input.DeliveryStreamName } : {}),
-      };
-      const document = (extra: Partial<Subsegment>): Subsegment => ({
-        type: 'subsegment',
-        id: newId(),
-        trace_id: invocation.header.root,
-        parent_id: invocation.handlerId,
-        name: service,
-        namespace: 'aws',
-        start_time: start,
-        end_time: now(),
-        ...extra,
+        request_id: metadata.requestId,
+        retries: Math.max((metadata.attempts ?? 1) - 1, 0),
+        ...resourceOf(args.input),
       });
       try {
         const result = await next(args);
         const metadata = result.output?.$metadata ?? {};
+        const status = metadata.httpStatusCode ?? 200;
         send(
-          document({
-            aws: { ...resource, request_id: metadata.requestId, retries: Math.max((metadata.attempts ?? 1) - 1, 0) },
-            http: { response: { status: metadata.httpStatusCode ?? 200 } },
+          callDocument(invocation, start, {
+            name: service,
+            namespace: 'aws',
+            aws: {
+              ...aws(metadata),
+              // A scan's counts, as the X-Ray SDK records them.
+              ...(operation === 'Scan' ? { count: result.output?.Count, scanned_count: result.output?.ScannedCount } : {}),
+            },
+            http: { response: { status } },
+            ...statusFlags(status),
           }),
         );
         return result;
       } catch (error) {
-        const failure = error as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } };
-        const status = failure.$metadata?.httpStatusCode ?? 0;
-        const throttled = status === 429 || /Throttl|ProvisionedThroughputExceeded/.test(failure.name);
+        const metadata = (error as { $metadata?: Metadata }).$metadata ?? {};
+        const status = metadata.httpStatusCode;
         send(
-          document({
-            aws: { ...resource, request_id: failure.$metadata?.requestId },
+          callDocument(invocation, start, {
+            name: service,
+            namespace: 'aws',
+            aws: aws(metadata),
             ...(status ? { http: { response: { status } } } : {}),
-            ...(status >= 400 && status < 500 ? { error: true } : { fault: true }),
-            ...(throttled ? { throttle: true } : {}),
-            cause: { exceptions: [{ id: newId(), message: failure.message, type: failure.name }] },
+            ...statusFlags(status),
+            ...(isThrottled(error) ? { throttle: true } : {}),
+            // As the X-Ray SDK has it: a call that threw is a fault whatever its status, caused by the remote error.
+            fault: true,
+            cause: cause(error, true),
           }),
         );
         throw error;
@@ -184,4 +285,25 @@ export function captureClient<Client extends Stack>(client: Client, service: str
     };
   client.middlewareStack.add(capture, { step: 'initialize', name: 'xrayCapture', override: true });
   return client;
+}
+
+/**
+ * A call to another service over HTTP (the pool's JWKS) as a `remote` subsegment named by its host, with the
+ * request and the status; `call` answers the status and what the caller wants back (an error status included).
+ */
+export async function traceRemoteCall<T>(url: string, method: string, call: () => Promise<{ status: number; result: T }>): Promise<T> {
+  const invocation = current();
+  if (!invocation) return (await call()).result;
+  const start = now();
+  const request = { url, method };
+  const name = new URL(url).hostname;
+  try {
+    const { status, result } = await call();
+    send(callDocument(invocation, start, { name, namespace: 'remote', http: { request, response: { status } }, ...statusFlags(status) }));
+    return result;
+  } catch (error) {
+    // No answer at all (refused, timed out): a fault, caused by the remote side.
+    send(callDocument(invocation, start, { name, namespace: 'remote', http: { request }, fault: true, cause: cause(error, true) }));
+    throw error;
+  }
 }

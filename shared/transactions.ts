@@ -4,14 +4,11 @@ import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamodb } from './dynamodb';
-import { ServiceUnavailable } from './errors';
+import { isThrottledCancellation, ServiceUnavailable } from './errors';
 
 const MAX_ATTEMPTS = 10;
 const BASE_DELAY_MS = 10;
 const MAX_DELAY_MS = 400;
-
-/** Cancellation codes DynamoDB gives a throttled transaction: the database is busy, so a 503 like any throttle. */
-const THROTTLED = new Set(['ProvisionedThroughputExceeded', 'ThrottlingError']);
 
 /** Why one item of a cancelled transaction failed, with the item as it was when its condition failed. */
 export interface CancellationReason {
@@ -41,7 +38,8 @@ export async function transactWrite(input: TransactWriteCommandInput): Promise<T
       // Matched by name: instanceof breaks when a bundle holds two copies of the client.
       if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
       const reasons = reasonsOf(error as TransactionCanceledException);
-      if (reasons.some((r) => THROTTLED.has(r.code))) throw new ServiceUnavailable();
+      // A throttled transaction: the database is busy, so a 503 like any throttle.
+      if (reasons.some((r) => isThrottledCancellation(r.code))) throw new ServiceUnavailable();
       const conflicted = reasons.some((r) => r.code === 'TransactionConflict');
       if (!conflicted) return { committed: false, reasons };
       if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailable('Too many concurrent updates; try again');

@@ -4,6 +4,9 @@ import {
   Conflict,
   HttpError,
   isMisconfiguration,
+  isThrottled,
+  isThrottledCancellation,
+  isUnavailable,
   NotFound,
   ServiceUnavailable,
   Unauthorized,
@@ -138,5 +141,55 @@ describe('anything else is a generic 500 that says nothing of it', () => {
     const response = toErrorResponse(thrown);
     // Assert
     expect(response).toEqual({ statusCode: 500, message: 'Internal server error' });
+  });
+});
+
+describe("the classification is the AWS SDK's own (@smithy/core/retry): each SDK error and status to its answer", () => {
+  const sdkError = (name: string, status: number | undefined, extra: object = {}) =>
+    Object.assign(new Error(AWS_INTERNAL_DETAIL), { name, $metadata: status ? { httpStatusCode: status } : {}, ...extra });
+
+  test.each<[string, Error, number, boolean]>([
+    // [what, the error as the SDK raises it, the HTTP answer, throttled]
+    ['ProvisionedThroughputExceededException (400)', sdkError('ProvisionedThroughputExceededException', 400), 503, true],
+    ['ThrottlingException (400)', sdkError('ThrottlingException', 400), 503, true],
+    ['RequestLimitExceeded (400)', sdkError('RequestLimitExceeded', 400), 503, true],
+    ['LimitExceededException (400)', sdkError('LimitExceededException', 400), 503, true],
+    ['TransactionInProgressException (400)', sdkError('TransactionInProgressException', 400), 503, true],
+    ['any error answered 429', sdkError('SomethingNew', 429), 503, true],
+    ['a $retryable throttling trait', sdkError('SomethingNew', 400, { $retryable: { throttling: true } }), 503, true],
+    ['InternalServerError (500)', sdkError('InternalServerError', 500), 503, false],
+    ['ServiceUnavailable (503)', sdkError('ServiceUnavailable', 503), 503, false],
+    ["Firehose's ServiceUnavailableException (503)", sdkError('ServiceUnavailableException', 503), 503, false],
+    ['any error answered 502', sdkError('BadGateway', 502), 503, false],
+    ['any error answered 504', sdkError('GatewayTimeout', 504), 503, false],
+    ['a $retryable trait', sdkError('SomethingNew', 400, { $retryable: {} }), 503, false],
+    ['TimeoutError', sdkError('TimeoutError', undefined), 503, false],
+    ['a network error ENETUNREACH', Object.assign(new Error(AWS_INTERNAL_DETAIL), { code: 'ENETUNREACH' }), 503, false],
+    ['a network error ECONNREFUSED', Object.assign(new Error(AWS_INTERNAL_DETAIL), { code: 'ECONNREFUSED' }), 503, false],
+    [
+      'a transient cause under another error',
+      Object.assign(new Error(AWS_INTERNAL_DETAIL), { cause: sdkError('TimeoutError', undefined) }),
+      503,
+      false,
+    ],
+    ['ResourceNotFoundException (400): a misconfiguration', sdkError('ResourceNotFoundException', 400), 500, false],
+    ['ValidationException (400): a bug', sdkError('ValidationException', 400), 500, false],
+    ['ConditionalCheckFailedException (400)', sdkError('ConditionalCheckFailedException', 400), 500, false],
+    ['AccessDeniedException (400): a permission missing', sdkError('AccessDeniedException', 400), 500, false],
+    ['an AbortError', sdkError('AbortError', undefined), 500, false],
+  ])('%s -> %s', (_what, error, statusCode, throttled) => {
+    expect(toErrorResponse(error).statusCode).toBe(statusCode);
+    expect(isUnavailable(error)).toBe(statusCode === 503);
+    expect(isThrottled(error)).toBe(throttled);
+  });
+
+  test.each([
+    ['ProvisionedThroughputExceeded', true],
+    ['ThrottlingError', true],
+    ['TransactionConflict', false],
+    ['ConditionalCheckFailed', false],
+    ['None', false],
+  ])("a transaction's cancellation reason %s is a throttle: %s", (code, throttled) => {
+    expect(isThrottledCancellation(code)).toBe(throttled);
   });
 });

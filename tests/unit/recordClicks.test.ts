@@ -15,6 +15,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../functions/recordClicks';
+import { CLOCK_TOLERANCE_SECONDS } from '../../shared/idToken';
 import {
   AWS_INTERNAL_DETAIL,
   INTRUDER_ID,
@@ -285,7 +286,7 @@ describe('who clicked', () => {
   test.each<[string, () => string | undefined]>([
     ['no token', () => undefined],
     ['an empty Authorization header', () => ''],
-    ['an expired token', () => idToken({ exp: Math.floor(Date.now() / 1000) - 1 })],
+    ['a token expired past the clock tolerance', () => idToken({ exp: Math.floor(Date.now() / 1000) - CLOCK_TOLERANCE_SECONDS - 1 })],
     ['a token of another user pool (issuer)', () => idToken({ iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_OTHER0001' })],
     ['a token for another app client', () => idToken({ aud: 'another-client' })],
     ['an access token', () => idToken({ token_use: 'access' })],
@@ -553,7 +554,8 @@ describe('when Firehose fails', () => {
   test.each<[string, () => Error]>([
     [
       'ServiceUnavailableException (the stream is throttled)',
-      () => new ServiceUnavailableException({ message: `Slow down. ${AWS_INTERNAL_DETAIL}`, $metadata: {} }),
+      // Firehose answers it with a 503, which is what the SDK's classification reads.
+      () => new ServiceUnavailableException({ message: `Slow down. ${AWS_INTERNAL_DETAIL}`, $metadata: { httpStatusCode: 503 } }),
     ],
     [
       'a network error (ECONNREFUSED)',

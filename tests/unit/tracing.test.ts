@@ -6,7 +6,10 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { eventFor, invoke, sampleEvent } from '../../dev/sampleEvents';
 import { handler as getMysfit } from '../../functions/getMysfit';
-import { daemonAddress, traceHeader } from '../../shared/tracing';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { jwksFetcher } from '../../shared/idToken';
+import { daemonAddress, traceHeader, traceInvocation, withTraceContext } from '../../shared/tracing';
 import { coldStart } from '../support/coldStart';
 import { mysfitItem } from '../support/fixtures';
 import { mockDocumentClient } from '../support/routeCases';
@@ -25,14 +28,19 @@ afterAll(async () => {
 beforeEach(() => daemon.clear());
 
 test('the trace header and the daemon address are read as Lambda writes them', () => {
-  expect(traceHeader(`Root=${TRACE_ROOT};Parent=${FUNCTION_SEGMENT};Sampled=1`)).toEqual({
+  const header = (value: string) => traceHeader(Object.fromEntries(value.split(';').map((part) => part.split('=', 2))));
+  expect(header(`Root=${TRACE_ROOT};Parent=${FUNCTION_SEGMENT};Sampled=1`)).toEqual({
     root: TRACE_ROOT,
     parent: FUNCTION_SEGMENT,
     sampled: true,
   });
-  expect(traceHeader(`Root=${TRACE_ROOT};Parent=${FUNCTION_SEGMENT};Sampled=0`)?.sampled).toBe(false);
-  expect(traceHeader('Root=only')).toBeUndefined();
+  expect(header(`Root=${TRACE_ROOT};Parent=${FUNCTION_SEGMENT};Sampled=0`)?.sampled).toBe(false);
+  expect(header('Root=only')).toBeUndefined();
   expect(traceHeader(undefined)).toBeUndefined();
+  // By default, from the environment (or Lambda's per-invocation store: below).
+  process.env._X_AMZN_TRACE_ID = `Root=${TRACE_ROOT};Parent=${FUNCTION_SEGMENT};Sampled=1`;
+  expect(traceHeader()).toEqual({ root: TRACE_ROOT, parent: FUNCTION_SEGMENT, sampled: true });
+  untraced();
   expect(daemonAddress('169.254.79.129:2000')).toEqual({ host: '169.254.79.129', port: 2000 });
   expect(daemonAddress('tcp:10.0.0.1:2000 udp:10.0.0.2:2001')).toEqual({ host: '10.0.0.2', port: 2001 });
   expect(daemonAddress('nonsense')).toBeUndefined();
@@ -94,4 +102,64 @@ test("the function's request log carries the trace id, so one request is followe
   // Assert
   const request = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'request');
   expect(request).toMatchObject({ xray_trace_id: TRACE_ROOT, requestId: expect.any(String), apiRequestId: expect.any(String) });
+});
+
+test("a handler that fails carries its exception, as X-Ray's cause (not remote: it is the function's own)", async () => {
+  // Arrange
+  ddb.on(GetCommand).rejects(new TypeError('boom'));
+  tracedInvocation(daemon);
+  // Act
+  await invoke(getMysfit, sampleEvent('getMysfit'));
+  const [handler] = await daemon.received(1);
+  // Assert
+  expect(handler).toMatchObject({ fault: true, cause: { working_directory: process.cwd() } });
+  expect(handler?.cause?.exceptions).toEqual([
+    { id: expect.stringMatching(/^[0-9a-f]{16}$/), type: 'TypeError', message: 'boom', remote: false },
+  ]);
+});
+
+describe("the pool's JWKS fetch is a remote subsegment of the handler's", () => {
+  const JWKS = 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TEST00001/.well-known/jwks.json';
+  const fetching = withTraceContext(
+    middy()
+      .use(
+        traceInvocation(
+          () => 'POST /clicks',
+          (_result, error) => (error ? 500 : 200),
+        ),
+      )
+      .handler(() => jwksFetcher.fetch(JWKS).catch(() => undefined)),
+  );
+  afterEach(() => jest.restoreAllMocks());
+
+  test.each([
+    { answer: () => Promise.resolve(new Response('{"keys":[]}')), status: 200, flags: {} },
+    { answer: () => Promise.resolve(new Response('no', { status: 503 })), status: 503, flags: { fault: true } },
+  ])('answered $status', async ({ answer, status, flags }) => {
+    // Arrange
+    jest.spyOn(global, 'fetch').mockImplementation(answer);
+    tracedInvocation(daemon);
+    // Act
+    await fetching({}, {} as Context);
+    const documents = await daemon.received(2);
+    // Assert
+    const handler = documents.find((d) => d.name.startsWith('## '));
+    const call = documents.find((d) => d.namespace === 'remote');
+    expect(call).toMatchObject({
+      name: 'cognito-idp.us-east-1.amazonaws.com',
+      parent_id: handler?.id,
+      trace_id: TRACE_ROOT,
+      http: { request: { url: JWKS, method: 'GET' }, response: { status } },
+      ...flags,
+    });
+  });
+
+  test('not answered at all: a fault with its remote cause', async () => {
+    jest.spyOn(global, 'fetch').mockRejectedValue(new TypeError('fetch failed'));
+    tracedInvocation(daemon);
+    await fetching({}, {} as Context);
+    const call = (await daemon.received(2)).find((d) => d.namespace === 'remote');
+    expect(call).toMatchObject({ fault: true, http: { request: { url: JWKS, method: 'GET' } } });
+    expect(call?.cause?.exceptions[0]).toMatchObject({ type: 'TypeError', message: 'fetch failed', remote: true });
+  });
 });
