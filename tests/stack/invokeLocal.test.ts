@@ -9,14 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePorts, systemEnv, type Ports } from '../../dev/launcher';
 import { PROJECT_ROOT } from '../../dev/paths';
+import { SAMPLE_USER } from '../../dev/sampleUser';
 import { resolvedService } from '../../dev/service';
 import { api, EVANGELINE, startTestStack, type TestStack } from '../support/localStack';
 
 jest.setTimeout(240_000);
 
 const SERVERLESS = join(PROJECT_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
-/** The sample events' signed-in user (events/*.json). */
-const SAMPLE_USER = '7d6bd1a1-3f5e-4c53-9d1b-6a2f5cc1e0a1';
 
 interface Invocation {
   code: number | null;
@@ -97,7 +96,7 @@ describe('with no local system running', () => {
     // Two clicks of known mysfits, one of an unknown one (events/enrichClicks.json).
     expect(withoutSystem.enrichClicks).toEqual(['Ok', 'Ok', 'ProcessingFailed']);
     // The data outlives each invocation's DynamoDB Local: the adoption is in /me, in the folder's database.
-    expect(answers.getMe?.result.body).toMatchObject({ userId: SAMPLE_USER, adopted: [EVANGELINE], liked: [] });
+    expect(answers.getMe?.result.body).toMatchObject({ userId: SAMPLE_USER.sub, adopted: [EVANGELINE], liked: [] });
     // The clicks went through the stream's transformation into the "bucket".
     expect(filesUnder(join(dataDir, 'clicks-bucket', 'clicks')).length).toBeGreaterThan(0);
   });

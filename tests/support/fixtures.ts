@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { MysfitItem } from '../../shared/mysfitItem';
 import type { EventChanges } from '../../dev/sampleEvents';
+import { SAMPLE_USER } from '../../dev/sampleUser';
 
 /** The settings tests/unit/env.ts gives every function. */
 export { ACTIVITY_TABLE, CORS_ORIGIN, MYSFITS_TABLE } from './settings';
@@ -17,9 +18,9 @@ export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** The mysfit every sample event in events/ names (Evangeline). */
 export const MYSFIT_ID = '4e53920c-505a-4a90-a694-b9300791f0ae';
-/** The Cognito `sub` (and email) in the sample events' authorizer claims. */
-export const USER_ID = '7d6bd1a1-3f5e-4c53-9d1b-6a2f5cc1e0a1';
-export const USER_EMAIL = 'ada@example.com';
+/** The Cognito `sub` (and email) in the sample events' authorizer claims: the sample user. */
+export const USER_ID = SAMPLE_USER.sub;
+export const USER_EMAIL = SAMPLE_USER.email;
 
 /** A mysfit as the table stores it; Likes and Adopted as the seed writes them unless overridden. */
 export function mysfitItem(overrides: Partial<MysfitItem> = {}): MysfitItem {

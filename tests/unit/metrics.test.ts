@@ -18,6 +18,7 @@ import { METRIC_NAMES, METRICS_NAMESPACE } from '../../shared/metrics';
 import { cancelled, mysfitItem, MYSFIT_ID, reason } from '../support/fixtures';
 import { serveSalts } from '../support/saltTable';
 import { coldStart } from '../support/coldStart';
+import { SAMPLE_USER } from '../../dev/sampleUser';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const firehose = mockClient(FirehoseClient);
@@ -76,7 +77,7 @@ function counted(lines: Emitted[]): Record<string, unknown> {
   return Object.fromEntries(line.metrics.map((m) => [m.name, m.value]));
 }
 
-const signedIn = { claims: { sub: '7d6bd1a1-3f5e-4c53-9d1b-6a2f5cc1e0a1', email: 'ada@example.com', token_use: 'id' } };
+const signedIn = { claims: { sub: SAMPLE_USER.sub, email: SAMPLE_USER.email, token_use: 'id' } };
 
 beforeEach(() => {
   ddb.reset();
