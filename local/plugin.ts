@@ -23,7 +23,16 @@ import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
 import { readUserPoolIds } from './userPool';
 import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
-import { STAGE, startClicksStream, startDatabase, startSystem, StartError, transformationFunction, type LocalSystem } from './system';
+import {
+  checkEnvironment,
+  STAGE,
+  startClicksStream,
+  startDatabase,
+  startSystem,
+  StartError,
+  transformationFunction,
+  type LocalSystem,
+} from './system';
 
 interface Serverless {
   service: ResolvedService & { custom: Record<string, Record<string, unknown> | undefined> };
@@ -148,21 +157,34 @@ export class LocalSystemPlugin {
     }
   }
 
-  /** Starts the local services; serverless-esbuild bundles meanwhile. ready() waits for them. */
-  private begin(): void {
-    if (this.starting) return;
+  /**
+   * A bad environment (Java missing, a port in use, another stage) ends here, before anything is bundled or started:
+   * the one sentence on stderr and exit code 1, without the Framework's preamble, every time.
+   */
+  private refuse(error: unknown): never {
+    process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+
+  /**
+   * Checks the environment, then starts the local services; serverless-esbuild bundles meanwhile (its hook comes
+   * after this one, so nothing is bundled for a machine that cannot run the system). ready() waits for them.
+   */
+  private async begin(): Promise<void> {
+    if (this.starting || this.ports) return;
     if (!this.isLocalStage) {
-      throw this.fail(
+      this.refuse(
         `serverless offline runs the local system on the ${STAGE} stage only (this is stage ${this.serverless.service.provider.stage}).`,
       );
     }
     let ports: Ports;
     try {
       ports = this.configureOffline(portsFromEnv());
+      this.ports = ports;
+      await checkEnvironment(ports, this.legacyListUrl);
     } catch (error) {
-      throw this.fail(error);
+      this.refuse(error);
     }
-    this.ports = ports;
     answerUnknownRoutesAsTheGateway();
     rmSync(join(this.dataDir, 'stack.json'), { force: true });
     process.on('SIGINT', this.onSignal);

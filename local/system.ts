@@ -149,13 +149,17 @@ export interface LocalSystem {
 
 const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
-/** Checks the environment, then starts every service; on any failure, stops what did start. */
-export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
-  const { service, ports, dataDir, legacyListUrl } = options;
+/** What the local system needs of the machine: Java for DynamoDB Local, and its ports free. */
+export async function checkEnvironment(ports: Ports, legacyListUrl: string | undefined): Promise<void> {
   const wanted = (Object.keys(PORT_SETTINGS) as Array<keyof Ports>).filter((key) => key !== 'offline' || legacyListUrl);
   await Promise.all([...wanted.map((key) => assertPortFree(ports[key], PORT_SETTINGS[key])), assertJava()]).catch((error: Error) => {
     throw error instanceof StartError ? error : new StartError(error.message);
   });
+}
+
+/** Starts every service (the environment checked first: checkEnvironment); on any failure, stops what did start. */
+export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
+  const { service, ports, dataDir, legacyListUrl } = options;
   mkdirSync(dataDir, { recursive: true });
 
   const stoppers: Array<() => Promise<void>> = [];
