@@ -13,14 +13,17 @@
  * Everything comes from the service as the Framework resolved it (`serverless.service`).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import type { DynamoDbLocal } from '../dev/dynamodbLocal';
 import { localDataDir } from '../dev/paths';
 import { assertPortFree, freePort } from '../dev/ports';
 import { deployedName, type ResolvedService } from '../dev/service';
 import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
+import { banner, type StartTimes } from './banner';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
+import { hideOfflineRouteTable } from './offlineRouteTable';
+import { installReadableLogs, type ReadableLogs } from './readableLogs';
 import { readUserPoolIds } from './userPool';
 import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
 import {
@@ -76,27 +79,12 @@ async function answers(url: string, timeoutMs = 1_000): Promise<boolean> {
   }
 }
 
-function banner(info: StackInfo, seconds: string, dataDir: string, root: string, legacyListUrl?: string): string {
-  const lines = [
-    `Mysfits local system is up (started in ${seconds} s)`,
-    '',
-    `  Website        ${info.websiteUrl}`,
-    `  API            ${info.apiUrl}    (try ${info.apiUrl}/mysfits)`,
-    `  Mailbox        ${info.mailboxUrl}    (JSON: ${info.websiteUrl}/mailbox.json)`,
-    `  Cognito        ${info.cognitoEndpoint}    user pool ${info.userPoolId}, client ${info.userPoolClientId}`,
-    `  DynamoDB       ${info.dynamodbEndpoint}    region ${info.region}`,
-    `  Clicks         ${relative(root, join(dataDir, 'clicks-bucket')) || '.'}/    (npm run report)`,
-    ...(legacyListUrl ? [`  Legacy mode    GET /mysfits -> ${legacyListUrl}/mysfits`] : []),
-    '',
-    `  All of it as JSON: ${relative(root, join(dataDir, 'stack.json'))}.   Ctrl-C stops everything.`,
-  ];
-  const width = Math.max(...lines.map((l) => l.length)) + 2;
-  return `\n┌${'─'.repeat(width)}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join('\n')}\n└${'─'.repeat(width)}┘\n`;
-}
-
 export class LocalSystemPlugin {
   readonly hooks: Record<string, () => unknown>;
-  private readonly began = performance.now();
+  /** Seconds since the process started: the Framework has loaded and resolved the config when this is made. */
+  private readonly times: StartTimes = { configured: process.uptime(), servicesUp: 0, answering: 0 };
+  private logs?: ReadableLogs;
+  private showOfflineRouteTable?: () => void;
   private readonly dataDir = localDataDir();
   private readonly legacyListUrl = process.env.LEGACY_LIST_URL || undefined;
   private ports?: Ports;
@@ -185,6 +173,9 @@ export class LocalSystemPlugin {
     } catch (error) {
       this.refuse(error);
     }
+    // The terminal: the banner lists the routes; the functions' log lines are made readable (readableLogs.ts).
+    this.showOfflineRouteTable = hideOfflineRouteTable();
+    if (process.env.LOCAL_LOGS !== 'json') this.logs = installReadableLogs(`${deployedName(this.serverless.service, '')}`);
     answerUnknownRoutesAsTheGateway();
     rmSync(join(this.dataDir, 'stack.json'), { force: true });
     process.on('SIGINT', this.onSignal);
@@ -230,6 +221,7 @@ export class LocalSystemPlugin {
     } catch (error) {
       throw this.fail(error);
     }
+    this.times.servicesUp = process.uptime();
     const settings = localSettings(this.system.info);
     pointAt(this.serverless.service.provider.environment, settings);
     for (const definition of Object.values(this.serverless.service.functions)) pointAt(definition.environment, settings);
@@ -263,8 +255,20 @@ export class LocalSystemPlugin {
     const file = join(this.dataDir, 'stack.json');
     writeFileSync(`${file}.tmp`, `${JSON.stringify(system.info, null, 2)}\n`);
     renameSync(`${file}.tmp`, file);
-    const seconds = ((performance.now() - this.began) / 1000).toFixed(1);
-    process.stdout.write(banner(system.info, seconds, this.dataDir, this.root, this.legacyListUrl));
+    this.times.answering = process.uptime();
+    this.showOfflineRouteTable?.();
+    process.stdout.write(
+      banner({
+        info: system.info,
+        service: this.serverless.service,
+        lambdaPort: ports.lambda,
+        dataDir: this.dataDir,
+        root: this.root,
+        times: this.times,
+        legacyListUrl: this.legacyListUrl,
+      }),
+    );
+    this.logs?.ready();
   }
 
   /**

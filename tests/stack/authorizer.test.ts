@@ -87,8 +87,8 @@ test('the routes that need a signed-in user are the ones the attacks are tried o
   ]);
 });
 
-/** How many requests a handler has served: each logs one JSON line naming its route. */
-const handled = (route: string) => stack.output().split(`"route":"${route}"`).length - 1;
+/** How many requests a handler has served: each logs one line naming its route and status (local/readableLogs.ts). */
+const handled = (route: string) => stack.output().split(` ${route} -> `).length - 1;
 
 /** The count once earlier requests' log lines have all arrived (the count holds still for 300 ms). */
 async function settledCount(route: string): Promise<number> {
