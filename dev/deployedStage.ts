@@ -74,7 +74,8 @@ function explain(error: unknown, name: string, region: string): StageError {
     return new StageError(`AWS refused the credentials (${e.name}) when reading stack ${name}: renew them and try again.`);
   if (e.name === 'AccessDenied' || e.name === 'AccessDeniedException')
     return new StageError(`These AWS credentials may not read stack ${name} (cloudformation:DescribeStacks is denied).`);
-  return new StageError(`Could not read stack ${name} in ${region}: ${e.name ?? 'Error'}: ${(e.message ?? String(error)).split('\n')[0]}`);
+  const message = (e.message ?? String(error)).split('\n')[0]?.replace(/\.$/, '');
+  return new StageError(`Could not read stack ${name} in ${region}: ${e.name ?? 'Error'}: ${message}.`);
 }
 
 /** The checks' view of a stack that DescribeStacks returned. */

@@ -38,7 +38,9 @@ export async function main(
   try {
     ({ values } = parseArgs({ args: argv, options: { stage: { type: 'string' }, region: { type: 'string' } }, strict: true }));
   } catch (error) {
-    io.err(`${(error as Error).message.split('\n')[0]} Usage: npm run test:deployed -- --stage <stage> [--region <region>].`);
+    // parseArgs' own message, up to its first full stop (it goes on about positionals this command has none of).
+    const why = (error as Error).message.split(/\.\s|\n/)[0];
+    io.err(`${why}: the command is npm run test:deployed -- --stage <stage> [--region <region>].`);
     return 1;
   }
   let stage: DeployedStage;
