@@ -41,6 +41,14 @@ module.exports = {
       testMatch: ['<rootDir>/tests/stack/**/*.test.ts'],
       setupFiles: ['<rootDir>/tests/stack/env.ts'],
     },
+    // Not a tier of npm test: `npm run test:deployed -- --stage <stage>` runs it against a stage it finds, and the
+    // stack tier runs it that way against its own local system (tests/stack/deployed.test.ts).
+    {
+      ...common,
+      displayName: 'deployed',
+      testMatch: ['<rootDir>/tests/deployed/**/*.test.ts'],
+      setupFiles: ['<rootDir>/tests/stack/env.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

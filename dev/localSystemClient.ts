@@ -22,7 +22,7 @@ export interface ApiResponse {
 }
 
 export async function api(
-  stack: { info: StackInfo },
+  stack: { info: Pick<StackInfo, 'apiUrl'> },
   path: string,
   init: { method?: string; token?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse> {
@@ -98,7 +98,7 @@ export function decode(token: string): Record<string, unknown> {
 
 /** What the website does to sign in: amazon-cognito-identity-js's CognitoUser.authenticateUser, with USER_SRP_AUTH. */
 export function signInWithSrp(
-  stack: { info: StackInfo },
+  stack: { info: Pick<StackInfo, 'userPoolId' | 'userPoolClientId'> & { cognitoEndpoint?: string } },
   email: string,
   password: string,
 ): Promise<{ user: CognitoUser; session: CognitoUserSession }> {

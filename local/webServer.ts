@@ -36,7 +36,11 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
       res.end(body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, JSON_TYPE, '{"message":"Method not allowed"}');
-    if (url.pathname === '/config.json') return send(200, JSON_TYPE, JSON.stringify(options.siteConfig, null, 2));
+    // config.json is a file of the site in AWS too: CloudFront sends it with the site's headers.
+    if (url.pathname === '/config.json') {
+      res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store', ...siteHeaders });
+      return res.end(req.method === 'HEAD' ? undefined : JSON.stringify(options.siteConfig, null, 2));
+    }
     if (url.pathname === '/mailbox.json') {
       return send(200, JSON_TYPE, JSON.stringify({ messages: options.mailbox.list(url.searchParams.get('address') ?? undefined) }));
     }

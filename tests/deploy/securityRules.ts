@@ -1,5 +1,6 @@
 /**
- * The rules cfn-nag and checkov apply to a template, the ones that fit this stack, as code: no wildcard action, no
+ * The rules cfn-nag and checkov apply to a template, the ones that fit this stack, as code: no wildcard action (but a
+ * service's every action for a CloudFormation service role, on named resources), no
  * wildcard resource where a narrower one exists, every bucket encrypted, closed to the public and HTTPS only, every
  * log group with a retention, and a dead-letter path for every function that something invokes asynchronously.
  */
@@ -9,7 +10,33 @@ import type { Finding, Template } from './specCheck';
  * Actions that take no resource but '*' (AWS: "does not support resource-level permissions"): the one case where
  * '*' is the narrowest resource there is.
  */
-export const ACTIONS_WITHOUT_RESOURCES = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+export const ACTIONS_WITHOUT_RESOURCES = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  // The pipeline's (infra/pipeline-role.yml).
+  'cloudformation:ValidateTemplate',
+  'cloudformation:ListExports',
+  'cognito-idp:CreateUserPool',
+]);
+
+/**
+ * A CloudFormation service role (one only cloudformation.amazonaws.com may assume: provider.iam.deploymentRole) makes
+ * every kind of resource the stack has, so it alone may hold a service's every action (`lambda:*`), for these
+ * services, still on named resources (never '*'). Never IAM's, STS's or every service's: who holds those holds all.
+ */
+export const SERVICE_ROLE_SERVICES = new Set([
+  'lambda',
+  'dynamodb',
+  's3',
+  'firehose',
+  'glue',
+  'athena',
+  'logs',
+  'cloudwatch',
+  'sns',
+  'cognito-idp',
+  'cloudfront',
+]);
 
 /** AWS-managed policies a role may carry, each for a reason no inline policy can express better. */
 export const ALLOWED_MANAGED_POLICIES: Record<string, string> = {
@@ -36,10 +63,22 @@ interface Statement {
 
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-function statementsOf(template: Template): Array<{ at: string; statement: Statement }> {
-  const found: Array<{ at: string; statement: Statement }> = [];
+/** Does only CloudFormation assume this role? */
+function isCloudFormationServiceRole(props: Record<string, unknown>): boolean {
+  const trust = list((props.AssumeRolePolicyDocument as { Statement?: Statement | Statement[] } | undefined)?.Statement);
+  return (
+    trust.length > 0 &&
+    trust.every(
+      (s) => JSON.stringify((s as { Principal?: unknown }).Principal) === JSON.stringify({ Service: 'cloudformation.amazonaws.com' }),
+    )
+  );
+}
+
+function statementsOf(template: Template): Array<{ at: string; statement: Statement; serviceRole: boolean }> {
+  const found: Array<{ at: string; statement: Statement; serviceRole: boolean }> = [];
   for (const [id, resource] of Object.entries(template.Resources)) {
     const props = resource.Properties ?? {};
+    const serviceRole = resource.Type === 'AWS::IAM::Role' && isCloudFormationServiceRole(props);
     const documents: Array<[string, unknown]> = [];
     if (resource.Type === 'AWS::IAM::Role') {
       list(props.Policies as Array<{ PolicyDocument: unknown }> | undefined).forEach((p, i) =>
@@ -50,7 +89,7 @@ function statementsOf(template: Template): Array<{ at: string; statement: Statem
       documents.push(['PolicyDocument', props.PolicyDocument]);
     for (const [where, document] of documents) {
       list((document as { Statement?: Statement | Statement[] } | undefined)?.Statement).forEach((statement, i) =>
-        found.push({ at: `Resources.${id}.Properties.${where}.Statement[${i}]`, statement }),
+        found.push({ at: `Resources.${id}.Properties.${where}.Statement[${i}]`, statement, serviceRole }),
       );
     }
   }
@@ -58,12 +97,13 @@ function statementsOf(template: Template): Array<{ at: string; statement: Statem
 }
 
 function checkPermissions(template: Template, out: Finding[]): void {
-  for (const { at, statement } of statementsOf(template)) {
+  for (const { at, statement, serviceRole } of statementsOf(template)) {
     if (statement.Effect !== 'Allow') continue;
     if (statement.NotAction !== undefined || statement.NotResource !== undefined)
       out.push({ at, problem: 'allows with NotAction or NotResource: everything but a list' });
     const actions = list(statement.Action);
-    for (const action of actions) if (action.includes('*')) out.push({ at, problem: `wildcard action ${action}` });
+    const serviceWide = (action: string) => serviceRole && SERVICE_ROLE_SERVICES.has(action.match(/^([\w-]+):\*$/)?.[1] ?? '');
+    for (const action of actions) if (action.includes('*') && !serviceWide(action)) out.push({ at, problem: `wildcard action ${action}` });
     const resources = list(statement.Resource);
     if (resources.includes('*') && !actions.every((a) => ACTIONS_WITHOUT_RESOURCES.has(a))) {
       out.push({ at, problem: `resource '*' for ${actions.join(', ')}, which can name their resources` });
