@@ -46,7 +46,9 @@ export function parseReportOptions(args: string[], now: Date = new Date()): Repo
       },
     }));
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.replace(/\.?\s*$/, '')}; the options are --days N or --since YYYY-MM-DD, --format table|json, --stage <stage> [--region <region>], --dir <folder>.`);
+    // node:util's message, its first line only (one sentence): unknown option, missing value.
+    const reason = ((error as Error).message.split('\n')[0] ?? '').replace(/\.?\s*$/, '');
+    throw new UsageError(`${reason}; the options are --days N or --since YYYY-MM-DD, --format table|json, --stage <stage> [--region <region>], --dir <folder>.`);
   }
   if (values.format !== 'table' && values.format !== 'json') throw new UsageError(`--format ${values.format} is neither table nor json.`);
   if (values.days !== undefined && values.since !== undefined) throw new UsageError('Give --days or --since, not both.');
