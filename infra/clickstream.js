@@ -10,6 +10,10 @@
 // The schema and the query loader are TypeScript: tsx loads them for this one require (the Framework loads plugins
 // as JavaScript).
 const tsx = require('tsx/cjs/api');
+const { join } = require('node:path');
+
+/** Loads a TypeScript module of the project by its path from the project's root. */
+const load = (/** @type {string} */ path) => tsx.require(join(__dirname, '..', path), join(__dirname, 'clickstream.js'));
 
 /** ClicksQuery + the query's name in PascalCase: most_viewed -> ClicksQueryMostViewed. */
 const resourceId = (/** @type {string} */ name) =>
@@ -32,8 +36,8 @@ class Clickstream {
     if (!table || !resources.ClicksWorkGroup || !resources.ClicksDatabase) {
       throw new Error('clickstream: the template has no ClicksTable, ClicksDatabase and ClicksWorkGroup (resources/clicks.yml)');
     }
-    const { glueColumns } = tsx.require('../shared/storedClick.ts', __filename);
-    const { loadQueries } = tsx.require('../scripts/report/queries.ts', __filename);
+    const { glueColumns } = load('shared/storedClick.ts');
+    const { loadQueries } = load('scripts/report/queries.ts');
     table.Properties.TableInput.StorageDescriptor.Columns = glueColumns();
     for (const query of loadQueries()) {
       const id = resourceId(query.name);

@@ -25,7 +25,8 @@ async function main(args: string[]): Promise<void> {
     const { report, scans } = await runAthena(new AthenaClient({ region: options.region }), target, queries, options.range);
     if (options.format === 'json') {
       process.stdout.write(`${JSON.stringify(report)}\n`);
-      for (const scan of scans) process.stderr.write(`${scan.name}: scanned ${formatBytes(scan.bytesScanned)}, ${formatUsd(scan.costUsd)}\n`);
+      for (const scan of scans)
+        process.stderr.write(`${scan.name}: scanned ${formatBytes(scan.bytesScanned)}, ${formatUsd(scan.costUsd)}\n`);
     } else {
       process.stdout.write(formatReport(queries, report, options.range, `stage ${options.stage} (Athena, ${options.region})`, scans));
     }
@@ -33,7 +34,9 @@ async function main(args: string[]): Promise<void> {
   }
   const dir = options.dir ?? join(localDataDir(), 'clicks-bucket');
   const report = await runLocal(dir, queries, options.range);
-  process.stdout.write(options.format === 'json' ? `${JSON.stringify(report)}\n` : formatReport(queries, report, options.range, `${dir} (DuckDB)`));
+  process.stdout.write(
+    options.format === 'json' ? `${JSON.stringify(report)}\n` : formatReport(queries, report, options.range, `${dir} (DuckDB)`),
+  );
 }
 
 if (require.main === module) {

@@ -44,14 +44,18 @@ export async function findStage(cloudFormation: CloudFormationClient, stage: str
     outputs = Object.fromEntries((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
   } catch (error) {
     if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) {
-      throw new UnknownStage(`There is no stage ${stage} in ${region} (no stack ${stackName}): deploy it first or check --stage and --region.`);
+      throw new UnknownStage(
+        `There is no stage ${stage} in ${region} (no stack ${stackName}): deploy it first or check --stage and --region.`,
+      );
     }
     throw error;
   }
   const database = outputs.ClicksDatabaseName;
   const workGroup = outputs.ClicksWorkGroupName;
   if (!database || !workGroup) {
-    throw new UnknownStage(`The stack ${stackName} has no ClicksDatabaseName and ClicksWorkGroupName outputs: deploy this version of the stage first.`);
+    throw new UnknownStage(
+      `The stack ${stackName} has no ClicksDatabaseName and ClicksWorkGroupName outputs: deploy this version of the stage first.`,
+    );
   }
   return { database, workGroup };
 }
@@ -181,6 +185,10 @@ export async function runAthena(
   const results = await Promise.all(queries.map((query) => runAthenaQuery(athena, target, query, range, wait)));
   return {
     report: Object.fromEntries(queries.map((query, i) => [query.name, results[i]?.rows ?? []])),
-    scans: queries.map((query, i) => ({ name: query.name, bytesScanned: results[i]?.bytesScanned ?? 0, costUsd: results[i]?.costUsd ?? 0 })),
+    scans: queries.map((query, i) => ({
+      name: query.name,
+      bytesScanned: results[i]?.bytesScanned ?? 0,
+      costUsd: results[i]?.costUsd ?? 0,
+    })),
   };
 }

@@ -34,7 +34,9 @@ export function formatReport(
     return `${query.title}\n${formatRows(report[query.name] ?? [])}${scanned}\n`;
   });
   const total = scans
-    ? [`Athena scanned ${formatBytes(scans.reduce((sum, s) => sum + s.bytesScanned, 0))} in all: ${formatUsd(scans.reduce((sum, s) => sum + s.costUsd, 0))}\n`]
+    ? [
+        `Athena scanned ${formatBytes(scans.reduce((sum, s) => sum + s.bytesScanned, 0))} in all: ${formatUsd(scans.reduce((sum, s) => sum + s.costUsd, 0))}\n`,
+      ]
     : [];
   return [`Mysfits clicks, ${range.from} to ${range.to} (UTC days), ${source}\n`, ...sections, ...total].join('\n');
 }

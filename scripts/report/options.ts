@@ -48,16 +48,21 @@ export function parseReportOptions(args: string[], now: Date = new Date()): Repo
   } catch (error) {
     // node:util's message, its first line only (one sentence): unknown option, missing value.
     const reason = ((error as Error).message.split('\n')[0] ?? '').replace(/\.?\s*$/, '');
-    throw new UsageError(`${reason}; the options are --days N or --since YYYY-MM-DD, --format table|json, --stage <stage> [--region <region>], --dir <folder>.`);
+    throw new UsageError(
+      `${reason}; the options are --days N or --since YYYY-MM-DD, --format table|json, --stage <stage> [--region <region>], --dir <folder>.`,
+    );
   }
   if (values.format !== 'table' && values.format !== 'json') throw new UsageError(`--format ${values.format} is neither table nor json.`);
   if (values.days !== undefined && values.since !== undefined) throw new UsageError('Give --days or --since, not both.');
-  if (values.stage !== undefined && values.dir !== undefined) throw new UsageError('Give --stage (Athena) or --dir (a local folder), not both.');
-  if (values.region !== undefined && values.stage === undefined) throw new UsageError('--region goes with --stage (the local report has no region).');
+  if (values.stage !== undefined && values.dir !== undefined)
+    throw new UsageError('Give --stage (Athena) or --dir (a local folder), not both.');
+  if (values.region !== undefined && values.stage === undefined)
+    throw new UsageError('--region goes with --stage (the local report has no region).');
   if (values.stage !== undefined && !/^[a-zA-Z0-9-]{1,64}$/.test(values.stage)) {
     throw new UsageError(`--stage ${values.stage} is not a stage name (letters, digits and -).`);
   }
-  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region)) throw new UsageError(`--region ${values.region} is not an AWS region.`);
+  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region))
+    throw new UsageError(`--region ${values.region} is not an AWS region.`);
 
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   let from: Date;

@@ -31,11 +31,15 @@ export function loadQueries(dir = QUERIES_DIR): ClickQuery[] {
   return files.map((file) => {
     const sql = readFileSync(join(dir, file), 'utf8');
     const name = /^\d\d-([a-z][a-z0-9_]*)\.sql$/.exec(file)?.[1];
-    if (!name) throw new Error(`queries/${file}: a query's file is named NN-name.sql (its place in the report, then lower case, digits and _)`);
-    const comments = sql.split('\n').filter((line, i, lines) => line.startsWith('--') && lines.slice(0, i).every((l) => l.startsWith('--')));
+    if (!name)
+      throw new Error(`queries/${file}: a query's file is named NN-name.sql (its place in the report, then lower case, digits and _)`);
+    const comments = sql
+      .split('\n')
+      .filter((line, i, lines) => line.startsWith('--') && lines.slice(0, i).every((l) => l.startsWith('--')));
     const parametersAt = comments.findIndex((line) => line.startsWith('-- Parameters:'));
     const title = /^-- ([^:]+):/.exec(comments[0] ?? '')?.[1];
-    if (parametersAt < 1 || !title) throw new Error(`queries/${file}: starts with "-- <question>: <what it answers>", then a "-- Parameters:" line`);
+    if (parametersAt < 1 || !title)
+      throw new Error(`queries/${file}: starts with "-- <question>: <what it answers>", then a "-- Parameters:" line`);
     if (sql.split(PARTITION_FILTER).length !== 2 || (sql.match(/\?/g) ?? []).length !== 2) {
       throw new Error(`queries/${file}: filters on the partitions exactly once, with ${PARTITION_FILTER}, and has no other ?`);
     }

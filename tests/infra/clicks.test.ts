@@ -353,7 +353,11 @@ describe('the Glue database and table', () => {
     // Assert
     expect(columns).toEqual(fromSchema);
     expect(fromSchema.map((c) => c.Name)).toEqual(fields.map((field) => field.toLowerCase()));
-    expect(clickColumns().filter((c) => c.glueType === 'boolean').map((c) => c.field)).toEqual(['signedIn']);
+    expect(
+      clickColumns()
+        .filter((c) => c.glueType === 'boolean')
+        .map((c) => c.field),
+    ).toEqual(['signedIn']);
     expect([...new Set(STORED_FIELDS)].sort()).toEqual([...fields].sort());
   });
 

@@ -22,7 +22,13 @@ describe('the options', () => {
   });
 
   test('the defaults: a table of the local clicks', () => {
-    expect(parseReportOptions([], NOW)).toEqual({ range: { from: '2026-11-27', to: '2026-12-03' }, format: 'table', region: 'us-east-1', stage: undefined, dir: undefined });
+    expect(parseReportOptions([], NOW)).toEqual({
+      range: { from: '2026-11-27', to: '2026-12-03' },
+      format: 'table',
+      region: 'us-east-1',
+      stage: undefined,
+      dir: undefined,
+    });
   });
 
   test('a stage, its region, json', () => {
@@ -52,9 +58,14 @@ describe('the options', () => {
     expect(() => parseReportOptions(args, NOW)).toThrow(new UsageError(message));
   });
 
-  test.each([[['--bucket', 'b']], [['--days']], [['--days', '-3']], [['extra']]])('%j: an unknown option or a missing value names the options', (args) => {
-    expect(() => parseReportOptions(args, NOW)).toThrow(/^[^\n]+; the options are --days N or --since YYYY-MM-DD, --format table\|json[^\n]+\.$/);
-  });
+  test.each([[['--bucket', 'b']], [['--days']], [['--days', '-3']], [['extra']]])(
+    '%j: an unknown option or a missing value names the options',
+    (args) => {
+      expect(() => parseReportOptions(args, NOW)).toThrow(
+        /^[^\n]+; the options are --days N or --since YYYY-MM-DD, --format table\|json[^\n]+\.$/,
+      );
+    },
+  );
 });
 
 describe('the table', () => {
@@ -105,7 +116,17 @@ describe('npm run report', () => {
     const folder = join(dir, 'bucket', 'clicks', `year=${year}`, `month=${month}`, `day=${day}`);
     mkdirSync(folder, { recursive: true });
     const at = new Date().toISOString();
-    const click = { eventTime: at, receivedAt: at, userId: 'ada', signedIn: true, action: 'view', mysfitId: 'id-e', name: 'Evangeline', goodevil: 'Evil', lawchaos: 'Lawful' };
+    const click = {
+      eventTime: at,
+      receivedAt: at,
+      userId: 'ada',
+      signedIn: true,
+      action: 'view',
+      mysfitId: 'id-e',
+      name: 'Evangeline',
+      goodevil: 'Evil',
+      lawchaos: 'Lawful',
+    };
     writeFileSync(join(folder, 'object'), `${JSON.stringify(click)}\n${JSON.stringify(click)}\n`);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -140,10 +161,14 @@ describe('npm run report', () => {
   test.each([
     [['--since', '2026-02-30'], '--since 2026-02-30 is not a date (YYYY-MM-DD).\n'],
     [['--stage', 'prod', '--region', 'moon-1'], '--region moon-1 is not an AWS region.\n'],
-  ])('%j: one sentence on stderr, nothing on stdout, exit 2', (args, message) => {
-    // Arrange / Act
-    const { status, stdout, stderr } = report(...args);
-    // Assert
-    expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: '', stderr: message });
-  }, 60_000);
+  ])(
+    '%j: one sentence on stderr, nothing on stdout, exit 2',
+    (args, message) => {
+      // Arrange / Act
+      const { status, stdout, stderr } = report(...args);
+      // Assert
+      expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: '', stderr: message });
+    },
+    60_000,
+  );
 });

@@ -119,7 +119,10 @@ describe('one query', () => {
         NextToken: 'page-2',
       })
       .on(GetQueryResultsCommand, { QueryExecutionId: 'q-1', NextToken: 'page-2' })
-      .resolves({ ResultSet: { ...meta, Rows: [{ Data: [cell('id-c'), cell('CoCo'), cell('3'), cell(), cell('false')] }] }, NextToken: 'page-3' })
+      .resolves({
+        ResultSet: { ...meta, Rows: [{ Data: [cell('id-c'), cell('CoCo'), cell('3'), cell(), cell('false')] }] },
+        NextToken: 'page-3',
+      })
       .on(GetQueryResultsCommand, { QueryExecutionId: 'q-1', NextToken: 'page-3' })
       .resolves({ ResultSet: { ...meta, Rows: [{ Data: [cell('id-p'), cell(), cell('1'), cell('1'), cell('true')] }] } });
     // Act
@@ -138,7 +141,11 @@ describe('one query', () => {
     athenaMock
       .on(GetQueryExecutionCommand)
       .resolvesOnce(execution('RUNNING'))
-      .resolves(execution('FAILED', { Status: { State: 'FAILED', StateChangeReason: "COLUMN_NOT_FOUND: line 5:3: Column 'mysfitid' cannot be resolved" } }));
+      .resolves(
+        execution('FAILED', {
+          Status: { State: 'FAILED', StateChangeReason: "COLUMN_NOT_FOUND: line 5:3: Column 'mysfitid' cannot be resolved" },
+        }),
+      );
     // Act
     const run = runAthenaQuery(athena, TARGET, MOST_VIEWED, RANGE, fakeWait());
     // Assert
@@ -184,7 +191,10 @@ describe('every query', () => {
       QueryExecution: { QueryExecutionId, Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 20 * MB } },
     }));
     athenaMock.on(GetQueryResultsCommand).callsFake(({ QueryExecutionId }: { QueryExecutionId: string }) => ({
-      ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'id', Type: 'varchar' }] }, Rows: [{ Data: [cell('id')] }, { Data: [cell(QueryExecutionId)] }] },
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: [{ Name: 'id', Type: 'varchar' }] },
+        Rows: [{ Data: [cell('id')] }, { Data: [cell(QueryExecutionId)] }],
+      },
     }));
     // Act
     const { report, scans } = await runAthena(athena, TARGET, QUERIES, RANGE, fakeWait());
@@ -192,16 +202,23 @@ describe('every query', () => {
     expect(Object.keys(report)).toEqual(QUERIES.map((q) => q.name));
     expect(new Set(Object.values(report).map((rows) => rows[0]?.id)).size).toBe(QUERIES.length);
     expect(scans).toEqual(QUERIES.map((q) => ({ name: q.name, bytesScanned: 20 * MB, costUsd: (20 / 1024 ** 2) * 5 })));
-    expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((call) => call.args[0].input.QueryString).sort()).toEqual(
-      QUERIES.map((q) => q.sql).sort(),
-    );
+    expect(
+      athenaMock
+        .commandCalls(StartQueryExecutionCommand)
+        .map((call) => call.args[0].input.QueryString)
+        .sort(),
+    ).toEqual(QUERIES.map((q) => q.sql).sort());
   });
 
   test('one failed query fails the report', async () => {
     // Arrange
-    athenaMock.on(GetQueryExecutionCommand).resolves(execution('CANCELLED', { Status: { State: 'CANCELLED', StateChangeReason: 'Query cancelled by user' } }));
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolves(execution('CANCELLED', { Status: { State: 'CANCELLED', StateChangeReason: 'Query cancelled by user' } }));
     // Act / Assert
-    await expect(runAthena(athena, TARGET, QUERIES, RANGE, fakeWait())).rejects.toThrow(/was cancelled in Athena \(q-1\): Query cancelled by user/);
+    await expect(runAthena(athena, TARGET, QUERIES, RANGE, fakeWait())).rejects.toThrow(
+      /was cancelled in Athena \(q-1\): Query cancelled by user/,
+    );
   });
 });
 
@@ -243,14 +260,18 @@ describe('the stage', () => {
 
   test('a stack without the clicks outputs is not a stage the report can use', async () => {
     // Arrange
-    cloudFormationMock.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'mysfits-old', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: [] }] });
+    cloudFormationMock
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: 'mysfits-old', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), Outputs: [] }] });
     // Act / Assert
     await expect(findStage(new CloudFormationClient({ region: 'us-east-1' }), 'old', 'us-east-1')).rejects.toThrow(UnknownStage);
   });
 
   test('other errors (no credentials, say) pass through as they are', async () => {
     // Arrange
-    cloudFormationMock.on(DescribeStacksCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    cloudFormationMock
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
     // Act / Assert
     await expect(findStage(new CloudFormationClient({ region: 'us-east-1' }), 'prod', 'us-east-1')).rejects.toThrow(
       /^Could not load credentials from any providers$/,

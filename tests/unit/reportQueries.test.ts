@@ -11,8 +11,20 @@ import { clickColumns, type StoredClick } from '../../shared/storedClick';
 import { clicksViewSql, runLocal } from '../../scripts/report/local';
 import { loadQueries, type Report } from '../../scripts/report/queries';
 
-const EVANGELINE = { mysfitId: '4e53920c-505a-4a90-a694-b9300791f0ae', name: 'Evangeline', species: 'Chimera', goodevil: 'Evil', lawchaos: 'Lawful' };
-const PAULY = { mysfitId: '2b473002-36f8-4b87-954e-9a377e0ccbec', name: 'Pauly', species: 'Cyclops', goodevil: 'Neutral', lawchaos: 'Lawful' };
+const EVANGELINE = {
+  mysfitId: '4e53920c-505a-4a90-a694-b9300791f0ae',
+  name: 'Evangeline',
+  species: 'Chimera',
+  goodevil: 'Evil',
+  lawchaos: 'Lawful',
+};
+const PAULY = {
+  mysfitId: '2b473002-36f8-4b87-954e-9a377e0ccbec',
+  name: 'Pauly',
+  species: 'Cyclops',
+  goodevil: 'Neutral',
+  lawchaos: 'Lawful',
+};
 const COCO = { mysfitId: '0e37d916-f960-4772-a25a-01b762b5c1bd', name: 'CoCo', species: 'Troll', goodevil: 'Good', lawchaos: 'Chaotic' };
 /** A click stored before enrichment existed: an id and nothing else about the mysfit. */
 const BARE = { mysfitId: 'f00dfeed-0000-4000-8000-000000000000' };
@@ -158,12 +170,28 @@ test.each([
   // 4, 3, 2, 2 and 1 views: the middle one.
   { people: 'an odd number of people', range: RANGE, expected: { people: 5, views: 12, average: 2.4, median: 2, most: 4 } },
   // 4, 3, 2 and 2 views: the mean of the middle two.
-  { people: 'an even number of people', range: { from: '2026-11-20', to: '2026-11-22' }, expected: { people: 4, views: 11, average: 2.75, median: 2.5, most: 4 } },
+  {
+    people: 'an even number of people',
+    range: { from: '2026-11-20', to: '2026-11-22' },
+    expected: { people: 4, views: 11, average: 2.75, median: 2.5, most: 4 },
+  },
   // 3 (ada), 3 (bob), 2 (the visitor): 3, and the average rounded to two decimals.
-  { people: 'one day', range: { from: '2026-11-20', to: '2026-11-20' }, expected: { people: 3, views: 8, average: 2.67, median: 3, most: 3 } },
+  {
+    people: 'one day',
+    range: { from: '2026-11-20', to: '2026-11-20' },
+    expected: { people: 3, views: 8, average: 2.67, median: 3, most: 3 },
+  },
   // The day before the range alone: zed 5, ada 1.
-  { people: 'two people', range: { from: '2026-11-19', to: '2026-11-19' }, expected: { people: 2, views: 6, average: 3, median: 3, most: 5 } },
-  { people: 'nobody', range: { from: '2026-11-21', to: '2026-11-21' }, expected: { people: 0, views: 0, average: null, median: null, most: null } },
+  {
+    people: 'two people',
+    range: { from: '2026-11-19', to: '2026-11-19' },
+    expected: { people: 2, views: 6, average: 3, median: 3, most: 5 },
+  },
+  {
+    people: 'nobody',
+    range: { from: '2026-11-21', to: '2026-11-21' },
+    expected: { people: 0, views: 0, average: null, median: null, most: null },
+  },
 ])('views per person, $people: average, exact median and most', async ({ range, expected }) => {
   // Arrange / Act
   const rows = (await runLocal(bucket, [query('views_per_person')], range)).views_per_person;
@@ -174,12 +202,39 @@ test.each([
 test('the funnel per mysfit: viewers, of them likers, of those adopters, and the rates between the steps', () => {
   expect(report.funnel).toEqual([
     // ada, bob and cy viewed; ada liked and adopted.
-    { mysfitid: EVANGELINE.mysfitId, name: 'Evangeline', viewers: 3, likers: 1, adopters: 1, view_to_like: 0.3333, like_to_adopt: 1, view_to_adopt: 0.3333 },
+    {
+      mysfitid: EVANGELINE.mysfitId,
+      name: 'Evangeline',
+      viewers: 3,
+      likers: 1,
+      adopters: 1,
+      view_to_like: 0.3333,
+      like_to_adopt: 1,
+      view_to_adopt: 0.3333,
+    },
     // the visitor and cy viewed; cy liked (and unliked), nobody adopted.
     { mysfitid: COCO.mysfitId, name: 'CoCo', viewers: 2, likers: 1, adopters: 0, view_to_like: 0.5, like_to_adopt: 0, view_to_adopt: 0 },
     // ada and bob viewed and liked (eve liked without viewing: not a step); bob adopted.
-    { mysfitid: PAULY.mysfitId, name: 'Pauly', viewers: 2, likers: 2, adopters: 1, view_to_like: 1, like_to_adopt: 0.5, view_to_adopt: 0.5 },
-    { mysfitid: BARE.mysfitId, name: BARE.mysfitId, viewers: 1, likers: 0, adopters: 0, view_to_like: 0, like_to_adopt: null, view_to_adopt: 0 },
+    {
+      mysfitid: PAULY.mysfitId,
+      name: 'Pauly',
+      viewers: 2,
+      likers: 2,
+      adopters: 1,
+      view_to_like: 1,
+      like_to_adopt: 0.5,
+      view_to_adopt: 0.5,
+    },
+    {
+      mysfitid: BARE.mysfitId,
+      name: BARE.mysfitId,
+      viewers: 1,
+      likers: 0,
+      adopters: 0,
+      view_to_like: 0,
+      like_to_adopt: null,
+      view_to_adopt: 0,
+    },
   ]);
 });
 
@@ -264,7 +319,9 @@ describe('the SQL files', () => {
       .filter((line) => !line.trimStart().startsWith('--'))
       .join('\n');
     // Act / Assert
-    expect(code).not.toMatch(/GROUP BY ALL|ORDER BY ALL|\bILIKE\b|::|\bQUALIFY\b|\bmedian\(|\bquantile|approx_percentile|\/\/|\bEXCLUDE\b|\bdate_diff\b|\bstrftime\b|\bdate_format\b|"|;/i);
+    expect(code).not.toMatch(
+      /GROUP BY ALL|ORDER BY ALL|\bILIKE\b|::|\bQUALIFY\b|\bmedian\(|\bquantile|approx_percentile|\/\/|\bEXCLUDE\b|\bdate_diff\b|\bstrftime\b|\bdate_format\b|"|;/i,
+    );
     expect(code.match(/\?/g)).toHaveLength(2);
   });
 });
