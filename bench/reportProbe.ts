@@ -5,7 +5,8 @@
  *   tsx bench/reportProbe.ts duckdb|in-memory <bucket folder> <from> <to> <out.json>
  */
 import { writeFileSync } from 'node:fs';
-import { runLocal } from '../scripts/report/local';
+import { openLocalClicks } from '../scripts/report/local';
+import type { Report } from '../scripts/report/queries';
 import { loadQueries } from '../scripts/report/queries';
 import { readLocalClicks, summarize } from './lib/inMemoryReport';
 
@@ -13,6 +14,8 @@ export interface ProbeResult {
   engine: string;
   seconds: number;
   maxRssMiB: number;
+  /** DuckDB: each question's own time (s). */
+  perQuery?: Record<string, number>;
   /** Views per mysfit name (top 5) and the views per person figures, to check the two agree. */
   mostViewed: Array<{ name: string; views: number }>;
   viewsPerPerson: { people: number; views: number; average: number; median: number; most: number };
@@ -24,9 +27,21 @@ async function main(): Promise<void> {
   const started = performance.now();
   let result: Omit<ProbeResult, 'seconds' | 'maxRssMiB' | 'engine'>;
   if (engine === 'duckdb') {
-    const report = await runLocal(bucket, loadQueries(), { from, to });
+    const report: Report = {};
+    const perQuery: Record<string, number> = {};
+    const clicks = await openLocalClicks(bucket);
+    try {
+      for (const query of loadQueries()) {
+        const queryStarted = performance.now();
+        report[query.name] = await clicks.run(query, { from, to });
+        perQuery[query.name] = (performance.now() - queryStarted) / 1000;
+      }
+    } finally {
+      clicks.close();
+    }
     const perPerson = report.views_per_person?.[0] ?? {};
     result = {
+      perQuery,
       mostViewed: (report.most_viewed ?? []).slice(0, 5).map((row) => ({ name: String(row.name), views: Number(row.views) })),
       viewsPerPerson: {
         people: Number(perPerson.people),
