@@ -29,9 +29,14 @@ export const storedClickSchema = z.object({
 
 export type StoredClick = z.output<typeof storedClickSchema>;
 
-// What the two functions write must be a stored click: this fails to compile when either drifts from the schema.
-const _written: StoredClick = {} as ClickRecord & Partial<MysfitAttributes>;
+// What the two functions write is a stored click, field for field: these fail to compile when either drifts.
+type Written = ClickRecord & Partial<MysfitAttributes>;
+const _written: StoredClick = {} as Written;
+const _sameFields: [Exclude<keyof Written, keyof StoredClick>, Exclude<keyof StoredClick, keyof Written>] extends [never, never]
+  ? true
+  : false = true;
 void _written;
+void _sameFields;
 
 /** The hive partitions of the bucket (strings, as Firehose writes them: year=2026/month=01/day=09). */
 export const PARTITION_KEYS = ['year', 'month', 'day'] as const;
