@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { localDataDir } from '../dev/paths';
-import { findStage, runAthena, UnknownStage } from './report/athena';
+import { findStage, QueryFailed, runAthena, UnknownStage } from './report/athena';
 import { formatReport, formatBytes, formatUsd } from './report/format';
 import { runLocal } from './report/local';
 import { parseReportOptions, UsageError } from './report/options';
@@ -45,7 +45,7 @@ if (require.main === module) {
       console.error(error.message);
       process.exit(2);
     }
-    console.error(`The report failed: ${error.message}`);
+    console.error(error instanceof QueryFailed ? error.message : `The report failed: ${error.message}`);
     process.exit(1);
   });
 }
