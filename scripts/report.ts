@@ -17,35 +17,57 @@ import { runLocal } from './report/local';
 import { parseReportOptions, UsageError } from './report/options';
 import { loadQueries } from './report/queries';
 
-async function main(args: string[]): Promise<void> {
-  const options = parseReportOptions(args);
+export interface ReportIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** The AWS clients for a stage (made for its region unless given: tests give mocks). */
+  athena?: AthenaClient;
+  cloudFormation?: CloudFormationClient;
+  /** The end of the range (tests fix it). */
+  now?: Date;
+}
+
+/** The whole command: prints the report and answers its exit code (0, 1 when a query fails, 2 for bad input). */
+export async function runReport(args: string[], io: ReportIo): Promise<number> {
+  try {
+    await report(args, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof UnknownStage) {
+      io.stderr(`${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`${error instanceof QueryFailed ? error.message : `The report failed: ${(error as Error).message}`}\n`);
+    return 1;
+  }
+}
+
+async function report(args: string[], io: ReportIo): Promise<void> {
+  const options = parseReportOptions(args, io.now);
   const queries = loadQueries();
   if (options.stage) {
-    const target = await findStage(new CloudFormationClient({ region: options.region }), options.stage, options.region);
-    const { report, scans } = await runAthena(new AthenaClient({ region: options.region }), target, queries, options.range);
+    const cloudFormation = io.cloudFormation ?? new CloudFormationClient({ region: options.region });
+    const target = await findStage(cloudFormation, options.stage, options.region);
+    const athena = io.athena ?? new AthenaClient({ region: options.region });
+    const { report: answers, scans } = await runAthena(athena, target, queries, options.range);
     if (options.format === 'json') {
-      process.stdout.write(`${JSON.stringify(report)}\n`);
-      for (const scan of scans)
-        process.stderr.write(`${scan.name}: scanned ${formatBytes(scan.bytesScanned)}, ${formatUsd(scan.costUsd)}\n`);
+      io.stdout(`${JSON.stringify(answers)}\n`);
+      for (const scan of scans) io.stderr(`${scan.name}: scanned ${formatBytes(scan.bytesScanned)}, ${formatUsd(scan.costUsd)}\n`);
     } else {
-      process.stdout.write(formatReport(queries, report, options.range, `stage ${options.stage} (Athena, ${options.region})`, scans));
+      io.stdout(formatReport(queries, answers, options.range, `stage ${options.stage} (Athena, ${options.region})`, scans));
     }
     return;
   }
   const dir = options.dir ?? join(localDataDir(), 'clicks-bucket');
-  const report = await runLocal(dir, queries, options.range);
-  process.stdout.write(
-    options.format === 'json' ? `${JSON.stringify(report)}\n` : formatReport(queries, report, options.range, `${dir} (DuckDB)`),
-  );
+  const answers = await runLocal(dir, queries, options.range);
+  io.stdout(options.format === 'json' ? `${JSON.stringify(answers)}\n` : formatReport(queries, answers, options.range, `${dir} (DuckDB)`));
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).catch((error: Error) => {
-    if (error instanceof UsageError || error instanceof UnknownStage) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    console.error(error instanceof QueryFailed ? error.message : `The report failed: ${error.message}`);
-    process.exit(1);
+  void runReport(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then((code) => {
+    process.exitCode = code;
   });
 }

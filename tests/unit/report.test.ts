@@ -3,7 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
 import { PROJECT_ROOT } from '../../dev/paths';
+import { runReport } from '../../scripts/report';
 import { formatReport, formatRows } from '../../scripts/report/format';
 import { parseReportOptions, UsageError } from '../../scripts/report/options';
 import { loadQueries } from '../../scripts/report/queries';
@@ -171,4 +175,105 @@ describe('npm run report', () => {
     },
     60_000,
   );
+});
+
+describe('npm run report -- --stage <stage> (Athena mocked)', () => {
+  const athenaMock = mockClient(AthenaClient);
+  const cloudFormationMock = mockClient(CloudFormationClient);
+  const MB = 1024 ** 2;
+
+  beforeEach(() => {
+    athenaMock.reset();
+    cloudFormationMock.reset();
+    cloudFormationMock.on(DescribeStacksCommand, { StackName: 'mysfits-prod' }).resolves({
+      Stacks: [
+        {
+          StackName: 'mysfits-prod',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: [
+            { OutputKey: 'ClicksDatabaseName', OutputValue: 'mysfits_prod_clicks' },
+            { OutputKey: 'ClicksWorkGroupName', OutputValue: 'mysfits-prod-clicks' },
+          ],
+        },
+      ],
+    });
+    let next = 0;
+    athenaMock.on(StartQueryExecutionCommand).callsFake(() => ({ QueryExecutionId: `q-${++next}` }));
+    athenaMock.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: [{ Name: 'views', Type: 'bigint' }] },
+        Rows: [{ Data: [{ VarCharValue: 'views' }] }, { Data: [{ VarCharValue: '7' }] }],
+      },
+    });
+  });
+
+  /** Runs the command with the mocks; what it printed and its exit code. */
+  async function run(...args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runReport(args, {
+      stdout: (text) => out.push(text),
+      stderr: (text) => err.push(text),
+      athena: new AthenaClient({ region: 'us-east-1' }),
+      cloudFormation: new CloudFormationClient({ region: 'us-east-1' }),
+      now: NOW,
+    });
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  }
+
+  test("prints every question and, per query, the bytes scanned and their cost; the days are the stage's query parameters", async () => {
+    // Arrange
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 2 * MB } } });
+    // Act
+    const { code, stdout, stderr } = await run('--stage', 'prod', '--days', '3');
+    // Assert
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^Mysfits clicks, 2026-12-01 to 2026-12-03 \(UTC days\), stage prod \(Athena, us-east-1\)\n/);
+    expect(stdout).toContain('Most viewed mysfits\n  views\n      7\n  (scanned 2.0 MB: 0.000048 USD)\n');
+    expect(stdout).toContain(`Athena scanned ${(2 * loadQueries().length).toFixed(1)} MB in all: `);
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ExecutionParameters)).toEqual(
+      loadQueries().map(() => ["'2026-12-01'", "'2026-12-03'"]),
+    );
+  });
+
+  test('--format json: the answers alone on stdout, what each query scanned on stderr', async () => {
+    // Arrange
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } } });
+    // Act
+    const { code, stdout, stderr } = await run('--stage', 'prod', '--format', 'json');
+    // Assert
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(Object.fromEntries(loadQueries().map((q) => [q.name, [{ views: 7 }]])));
+    expect(stderr.trim().split('\n')).toEqual(loadQueries().map((q) => `${q.name}: scanned 0 B, 0.000048 USD`));
+  });
+
+  test('a query that fails in Athena: its reason on stderr, nothing on stdout, exit 1', async () => {
+    // Arrange
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'HIVE_BAD_DATA: Error parsing field value' } },
+    });
+    // Act
+    const { code, stdout, stderr } = await run('--stage', 'prod');
+    // Assert
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toMatch(/^The query most_viewed failed in Athena \(q-1\): HIVE_BAD_DATA: Error parsing field value\n$/);
+  });
+
+  test('an unknown stage: one sentence, exit 2, no query started', async () => {
+    // Arrange: CloudFormation's answer for a stack that is not there.
+    cloudFormationMock
+      .on(DescribeStacksCommand, { StackName: 'mysfits-nope' })
+      .rejects(Object.assign(new Error('Stack with id mysfits-nope does not exist'), { name: 'ValidationError' }));
+    // Act
+    const { code, stdout, stderr } = await run('--stage', 'nope');
+    // Assert
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe('There is no stage nope in us-east-1 (no stack mysfits-nope): deploy it first or check --stage and --region.\n');
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+  });
 });
