@@ -33,9 +33,9 @@ export function loadQueries(dir = QUERIES_DIR): ClickQuery[] {
     const name = /^\d\d-([a-z][a-z0-9_]*)\.sql$/.exec(file)?.[1];
     if (!name)
       throw new Error(`queries/${file}: a query's file is named NN-name.sql (its place in the report, then lower case, digits and _)`);
-    const comments = sql
-      .split('\n')
-      .filter((line, i, lines) => line.startsWith('--') && lines.slice(0, i).every((l) => l.startsWith('--')));
+    const lines = sql.split('\n');
+    const code = lines.findIndex((line) => !line.startsWith('--'));
+    const comments = lines.slice(0, code === -1 ? lines.length : code);
     const parametersAt = comments.findIndex((line) => line.startsWith('-- Parameters:'));
     const title = /^-- ([^:]+):/.exec(comments[0] ?? '')?.[1];
     if (parametersAt < 1 || !title)

@@ -311,6 +311,46 @@ describe('the clicks view', () => {
 });
 
 describe('the SQL files', () => {
+  const GOOD = `-- Views: all of them.\n-- Parameters: 1. the first day, 2. the last day.\nSELECT count(*) AS views FROM clicks\nWHERE year || '-' || month || '-' || day BETWEEN ? AND ?\n`;
+
+  test.each([
+    ['a name without its order', 'views.sql', GOOD, /is named NN-name\.sql/],
+    ['a name in capitals', '01-Views.sql', GOOD, /is named NN-name\.sql/],
+    ['no heading', '01-views.sql', GOOD.replace('-- Views: all of them.\n', ''), /starts with "-- <question>: <what it answers>"/],
+    ['no parameters line', '01-views.sql', GOOD.replace(/-- Parameters:.*\n/, ''), /then a "-- Parameters:" line/],
+    ['no partition filter', '01-views.sql', GOOD.replace(/WHERE .*\n/, ''), /filters on the partitions exactly once/],
+    ['another parameter', '01-views.sql', `${GOOD}  AND action = ?\n`, /and has no other \?/],
+    ['a semicolon', '01-views.sql', `${GOOD};\n`, /ends without a semicolon/],
+  ])('a file with %s is refused, naming the file', (_what, file, text, message) => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'mysfits-queries-'));
+    writeFileSync(join(dir, file), text);
+    try {
+      // Act / Assert
+      expect(() => loadQueries(dir)).toThrow(message);
+      expect(() => loadQueries(dir)).toThrow(`queries/${file}: `);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a good file: its name, heading, description and text', () => {
+    // Arrange
+    const dir = mkdtempSync(join(tmpdir(), 'mysfits-queries-'));
+    writeFileSync(join(dir, '01-views.sql'), GOOD);
+    writeFileSync(join(dir, 'README.md'), 'not a query');
+    try {
+      // Act
+      const queries = loadQueries(dir);
+      // Assert
+      expect(queries).toEqual([
+        { name: 'views', title: 'Views', description: 'Views: all of them. Parameters: 1. the first day, 2. the last day.', sql: GOOD },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   // DuckDB-only (or Trino-only) constructs, kept out so that both engines run every file (docs/CLICKS-SQL.md).
   test.each(QUERIES.map((q) => [q.name, q.sql]))('%s uses only the SQL both engines run', (_name, sql) => {
     // Arrange
