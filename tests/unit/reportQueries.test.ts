@@ -360,7 +360,7 @@ describe('the SQL files', () => {
       .join('\n');
     // Act / Assert
     expect(code).not.toMatch(
-      /GROUP BY ALL|ORDER BY ALL|\bILIKE\b|::|\bQUALIFY\b|\bmedian\(|\bquantile|approx_percentile|\/\/|\bEXCLUDE\b|\bdate_diff\b|\bstrftime\b|\bdate_format\b|"|;/i,
+      /GROUP BY ALL|ORDER BY ALL|\bILIKE\b|::|\bQUALIFY\b|\bmedian\(|\bquantile|approx_percentile|\/\/|\bEXCLUDE\b|\bdate_diff\b|\bstrftime\b|\bdate_format\b|\bsequence\(|generate_series|"|;/i,
     );
     expect(code.match(/\?/g)).toHaveLength(2);
   });
