@@ -4,7 +4,11 @@
  * over it, and a least-privilege role for each part.
  */
 import { resolvedServiceSync, stageParams } from '../../dev/service';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { toClickRecord } from '../../shared/clicks';
+import { clickColumns, storedClickSchema } from '../../shared/storedClick';
+import { QUERIES_DIR } from '../../scripts/report/queries';
 import { chosen, packageProd, properties, resource, resourcesOfType, textOf, type Template, withoutXRay, XRAY_STATEMENT } from './package';
 
 const PROD = stageParams(resolvedServiceSync('prod'), 'prod');
@@ -340,6 +344,23 @@ describe('the Glue database and table', () => {
     expect([...new Set(STORED_FIELDS.map((field) => field.toLowerCase()))].sort()).toEqual([...names].sort());
   });
 
+  test("the columns are generated from the stored click's schema, the one the local report's view is typed by", () => {
+    // Arrange
+    const columns = at(tableInput(), 'StorageDescriptor', 'Columns');
+    const fields = Object.keys(storedClickSchema._zod.def.shape);
+    // Act
+    const fromSchema = clickColumns().map((c) => ({ Name: c.name, Type: c.glueType }));
+    // Assert
+    expect(columns).toEqual(fromSchema);
+    expect(fromSchema.map((c) => c.Name)).toEqual(fields.map((field) => field.toLowerCase()));
+    expect(
+      clickColumns()
+        .filter((c) => c.glueType === 'boolean')
+        .map((c) => c.field),
+    ).toEqual(['signedIn']);
+    expect([...new Set(STORED_FIELDS)].sort()).toEqual([...fields].sort());
+  });
+
   test('it is partitioned by year, month and day (strings)', () => {
     // Arrange / Act
     const keys = tableInput().PartitionKeys;
@@ -379,6 +400,39 @@ describe('the Glue database and table', () => {
     // Assert
     expect(projected).toEqual({ 'Fn::Sub': 's3://${ClicksBucket}/clicks/year=${!year}/month=${!month}/day=${!day}/' });
     expect(projected).toEqual({ 'Fn::Sub': `s3://\${ClicksBucket}/${streamLayout}` });
+  });
+});
+
+describe("the Athena named queries: the report's SQL files", () => {
+  /** The files as written: name (without its NN- order and .sql) -> text. */
+  const files = () =>
+    new Map(
+      readdirSync(QUERIES_DIR)
+        .filter((file) => file.endsWith('.sql'))
+        .map((file) => [file.replace(/^\d\d-/, '').replace(/\.sql$/, ''), readFileSync(join(QUERIES_DIR, file), 'utf8')]),
+    );
+
+  test('there is one named query per file of queries/, its text exactly the file', () => {
+    // Arrange
+    const expected = files();
+    // Act
+    const named = resourcesOfType(template, 'AWS::Athena::NamedQuery').map(([, r]) => r.Properties as Record<string, unknown>);
+    // Assert
+    expect(expected.size).toBeGreaterThan(0);
+    expect(new Map(named.map((props) => [props.Name, props.QueryString]))).toEqual(expected);
+  });
+
+  test.each([...files().keys()])('%s runs in the clicks workgroup, on the clicks database, and says what it answers', (name) => {
+    // Arrange
+    const [id, query] = resourcesOfType(template, 'AWS::Athena::NamedQuery').find(([, r]) => r.Properties?.Name === name) ?? [];
+    // Act
+    const props = query?.Properties as Record<string, unknown>;
+    // Assert
+    expect(id).toMatch(/^ClicksQuery[A-Z][A-Za-z]+$/);
+    expect(props.WorkGroup).toEqual({ Ref: 'ClicksWorkGroup' });
+    expect(props.Database).toEqual({ Ref: 'ClicksDatabase' });
+    expect(String(props.Description)).toMatch(/^[A-Z].*Parameters: 1\. the first day, 2\. the last day/);
+    expect(String(props.Description).length).toBeLessThanOrEqual(1024);
   });
 });
 

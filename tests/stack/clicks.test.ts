@@ -1,11 +1,12 @@
 /**
  * Clicks through the local stack: POST /clicks -> the delivery stream stand-in -> the enrichClicks function (run
- * by serverless offline) -> newline-delimited JSON under the local "bucket" -> npm run report.
+ * by serverless offline) -> newline-delimited JSON under the local "bucket" -> npm run report (DuckDB over it).
  */
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../dev/paths';
-import { readLocalClicks, type StoredClick } from '../../scripts/report';
+import type { StoredClick } from '../../shared/storedClick';
 import { EVANGELINE, newUser, startTestStack, type TestStack } from '../support/localStack';
 
 jest.setTimeout(120_000);
@@ -30,11 +31,28 @@ async function postClicks(clicks: unknown[], token?: string) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** Every line of every object under the bucket's clicks/ (none before the first delivery). */
+function readStoredClicks(): StoredClick[] {
+  const root = join(bucket(), 'clicks');
+  let files;
+  try {
+    files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  } catch {
+    return [];
+  }
+  return files.flatMap((entry) =>
+    readFileSync(join(entry.parentPath, entry.name), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as StoredClick),
+  );
+}
+
 /** Waits (bounded) until the stored clicks satisfy `done`: the stand-in delivers every few seconds. */
 async function storedClicksWhen(done: (clicks: StoredClick[]) => boolean, timeoutMs = 30_000): Promise<StoredClick[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const clicks = readLocalClicks(bucket());
+    const clicks = readStoredClicks();
     if (done(clicks)) return clicks;
     if (Date.now() > deadline) throw new Error(`clicks not delivered in time; stored: ${JSON.stringify(clicks)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -99,19 +117,31 @@ test('a visitor gets a pseudonym, never the id the body claims; unknown mysfits 
   expect(errors.length).toBeGreaterThan(0);
 });
 
-test('npm run report prints what people did', async () => {
-  await storedClicksWhen((clicks) => clicks.some((c) => c.mysfitId === GARY));
-  const output = execFileSync(
-    process.execPath,
-    [join(__dirname, '..', '..', 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/report.ts', '--dir', bucket()],
-    {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    },
+test('npm run report -- --format json counts the clicks sent, as the SQL files ask, over the local bucket', async () => {
+  // Arrange: the clicks of the tests above (a signed-in view, like and filter; a visitor's view), all delivered.
+  await storedClicksWhen((clicks) => clicks.length === 4);
+  // Act: the command as a person runs it, against this stack's data folder.
+  const output = execFileSync('npm', ['run', '--silent', 'report', '--', '--format', 'json'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, LOCAL_DATA_DIR: stack.dataDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  // Assert
+  const report = JSON.parse(output) as Record<string, Array<Record<string, unknown>>>;
+  const today = new Date().toISOString().slice(0, 10);
+  expect(report.most_viewed).toEqual([
+    { mysfitid: EVANGELINE, name: 'Evangeline', views: 1 },
+    { mysfitid: GARY, name: 'Gary', views: 1 },
+  ]);
+  expect(report.most_liked).toEqual([{ mysfitid: EVANGELINE, name: 'Evangeline', likes: 1, unlikes: 0, net: 1 }]);
+  expect(report.most_adopted).toEqual([]);
+  expect(report.views_by_good_evil).toEqual(expect.arrayContaining([{ goodevil: 'Evil', views: 1 }]));
+  expect(report.views_per_person).toEqual([{ people: 2, views: 2, average: 1, median: 1, most: 1 }]);
+  expect(report.funnel).toEqual(
+    expect.arrayContaining([
+      { mysfitid: EVANGELINE, name: 'Evangeline', viewers: 1, likers: 1, adopters: 0, view_to_like: 1, like_to_adopt: 0, view_to_adopt: 0 },
+    ]),
   );
-  expect(output).toMatch(/Most viewed\n(.*\n)*\s+Evangeline\s+1\n/);
-  expect(output).toMatch(/Most viewed\n(.*\n)*\s+Gary\s+1\n/);
-  expect(output).toMatch(/Most liked\n\s+Evangeline\s+1\n/);
-  expect(output).toMatch(/Views by good \/ evil\n(.*\n)*\s+Evil\s+1/);
+  expect((report.clicks_by_hour ?? []).reduce((sum, row) => sum + Number(row.clicks), 0)).toBe(4);
+  expect(report.new_vs_returning).toEqual([{ click_date: today, new_people: 1, returning_people: 0 }]);
 });

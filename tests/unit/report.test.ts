@@ -1,231 +1,279 @@
-/** npm run report: the stored clicks (newline-delimited JSON under clicks/) summed up into what people do on the site. */
+/** npm run report: its options (which days, which clicks, which output), the table it prints, and the command itself. */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatReport, parseObject, readLocalClicks, summarize, type StoredClick } from '../../scripts/report';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PROJECT_ROOT } from '../../dev/paths';
+import { runReport } from '../../scripts/report';
+import { formatReport, formatRows } from '../../scripts/report/format';
+import { parseReportOptions, UsageError } from '../../scripts/report/options';
+import { loadQueries } from '../../scripts/report/queries';
 
-const EVANGELINE = { mysfitId: '4e53920c-505a-4a90-a694-b9300791f0ae', name: 'Evangeline', goodevil: 'Evil', lawchaos: 'Lawful' };
-const PAULY = { mysfitId: '2b473002-36f8-4b87-954e-9a377e0ccbec', name: 'Pauly', goodevil: 'Neutral', lawchaos: 'Lawful' };
-const COCO = { mysfitId: '0e37d916-f960-4772-a25a-01b762b5c1bd', name: 'CoCo', goodevil: 'Good', lawchaos: 'Chaotic' };
+const NOW = new Date('2026-12-03T07:30:00Z');
 
-/** A stored click by `userId`; a mysfit's fields as the transformation added them. */
-const clickBy = (userId: string, action: string, mysfit: Partial<StoredClick> = {}): StoredClick => ({
-  userId,
-  signedIn: !userId.startsWith('visitor-'),
-  action,
-  ...mysfit,
-});
-const views = (userId: string, mysfit: Partial<StoredClick>, times: number) =>
-  Array.from({ length: times }, () => clickBy(userId, 'view', mysfit));
-const ndjson = (...clicks: object[]) => clicks.map((c) => `${JSON.stringify(c)}\n`).join('');
-
-describe('parseObject', () => {
-  test('reads each line of an object the stream wrote as a click', () => {
-    // Arrange
-    const text = ndjson(clickBy('ada', 'view', EVANGELINE), clickBy('ada', 'like', PAULY));
-    // Act
-    const clicks = parseObject(text);
-    // Assert
-    expect(clicks).toEqual([clickBy('ada', 'view', EVANGELINE), clickBy('ada', 'like', PAULY)]);
-  });
-
+describe('the options', () => {
   test.each([
-    ['a line that is not JSON', 'view Evangeline'],
-    ['a blank line', '   '],
-    ['JSON that is not a click (no action)', JSON.stringify({ userId: 'ada' })],
-    ['JSON that is not a click (no user)', JSON.stringify({ action: 'view' })],
-    ['a click whose action is not a string', JSON.stringify({ userId: 'ada', action: 1 })],
-    ['JSON null', 'null'],
-    ['a number', '42'],
-  ])('skips %s and keeps the clicks around it', (_description, line) => {
-    // Arrange
-    const text = `${JSON.stringify(clickBy('ada', 'view', EVANGELINE))}\n${line}\n${JSON.stringify(clickBy('bob', 'adopt', PAULY))}`;
-    // Act
-    const clicks = parseObject(text);
-    // Assert
-    expect(clicks).toEqual([clickBy('ada', 'view', EVANGELINE), clickBy('bob', 'adopt', PAULY)]);
+    { args: [], range: { from: '2026-11-27', to: '2026-12-03' }, what: 'the last 7 days, today included' },
+    { args: ['--days', '1'], range: { from: '2026-12-03', to: '2026-12-03' }, what: 'today' },
+    { args: ['--days', '30'], range: { from: '2026-11-04', to: '2026-12-03' }, what: 'the last 30 days' },
+    { args: ['--since', '2026-02-27'], range: { from: '2026-02-27', to: '2026-12-03' }, what: 'a day to today' },
+    { args: ['--since', '2026-12-03'], range: { from: '2026-12-03', to: '2026-12-03' }, what: 'today' },
+  ])('$args: $what', ({ args, range }) => {
+    expect(parseReportOptions(args, NOW).range).toEqual(range);
   });
 
-  test('an empty object has no clicks', () => {
-    // Arrange / Act / Assert
-    expect(parseObject('')).toEqual([]);
-  });
-});
-
-describe('summarize', () => {
-  const clicks: StoredClick[] = [
-    ...views('ada', EVANGELINE, 3),
-    ...views('bob', EVANGELINE, 1),
-    ...views('bob', PAULY, 2),
-    ...views('visitor-0123456789abcdef', COCO, 2),
-    ...views('cy', { mysfitId: 'f00dfeed-0000-4000-8000-000000000000' }, 1),
-    clickBy('ada', 'like', PAULY),
-    clickBy('bob', 'like', PAULY),
-    clickBy('bob', 'like', EVANGELINE),
-    clickBy('ada', 'unlike', PAULY),
-    clickBy('bob', 'adopt', COCO),
-    clickBy('dee', 'filter', { mysfitId: undefined }),
-  ];
-
-  test('counts clicks and the people who made them', () => {
-    // Arrange / Act
-    const report = summarize(clicks);
-    // Assert
-    expect(report.clicks).toBe(15);
-    expect(report.users).toBe(5);
-  });
-
-  test('most viewed, liked and adopted: by name (else the id), most first, ties by name', () => {
-    // Arrange / Act
-    const report = summarize(clicks);
-    // Assert
-    expect(report.mostViewed).toEqual([
-      { label: 'Evangeline', count: 4 },
-      { label: 'CoCo', count: 2 },
-      { label: 'Pauly', count: 2 },
-      { label: 'f00dfeed-0000-4000-8000-000000000000', count: 1 },
-    ]);
-    expect(report.mostLiked).toEqual([
-      { label: 'Pauly', count: 2 },
-      { label: 'Evangeline', count: 1 },
-    ]);
-    expect(report.mostAdopted).toEqual([{ label: 'CoCo', count: 1 }]);
-  });
-
-  test('the top lists keep only the top n', () => {
-    // Arrange / Act
-    const report = summarize(clicks, 2);
-    // Assert
-    expect(report.mostViewed.map((c) => c.label)).toEqual(['Evangeline', 'CoCo']);
-  });
-
-  test('views by alignment, with views of an unenriched click as unknown', () => {
-    // Arrange / Act
-    const report = summarize(clicks);
-    // Assert
-    expect(report.viewsByGoodEvil).toEqual([
-      { label: 'Evil', count: 4 },
-      { label: 'Good', count: 2 },
-      { label: 'Neutral', count: 2 },
-      { label: 'unknown', count: 1 },
-    ]);
-    expect(report.viewsByLawChaos).toEqual([
-      { label: 'Lawful', count: 6 },
-      { label: 'Chaotic', count: 2 },
-      { label: 'unknown', count: 1 },
-    ]);
-  });
-
-  test.each([
-    { people: 'an even number of people', perUser: [3, 3, 2, 1], median: 2.5, average: 2.25, max: 3 },
-    { people: 'an odd number of people', perUser: [5, 1, 2], median: 2, average: 2.67, max: 5 },
-    { people: 'one person', perUser: [4], median: 4, average: 4, max: 4 },
-    { people: 'two people', perUser: [1, 10], median: 5.5, average: 5.5, max: 10 },
-  ])('views per person, with $people: median $median, average $average, most $max', ({ perUser, median, average, max }) => {
-    // Arrange
-    const clicksOf = perUser.flatMap((n, i) => views(`user-${i}`, EVANGELINE, n));
-    // Act
-    const report = summarize([...clicksOf, clickBy('liker', 'like', PAULY)]);
-    // Assert
-    expect(report.viewsPerUser).toEqual({ users: perUser.length, views: perUser.reduce((a, b) => a + b, 0), average, median, max });
-  });
-
-  test('no clicks: zeros and empty lists', () => {
-    // Arrange / Act
-    const report = summarize([]);
-    // Assert
-    expect(report).toEqual({
-      clicks: 0,
-      users: 0,
-      mostViewed: [],
-      mostLiked: [],
-      mostAdopted: [],
-      viewsByGoodEvil: [],
-      viewsByLawChaos: [],
-      viewsPerUser: { users: 0, views: 0, average: 0, median: 0, max: 0 },
+  test('the defaults: a table of the local clicks', () => {
+    expect(parseReportOptions([], NOW)).toEqual({
+      range: { from: '2026-11-27', to: '2026-12-03' },
+      format: 'table',
+      region: 'us-east-1',
+      stage: undefined,
+      dir: undefined,
     });
   });
-});
 
-describe('formatReport', () => {
-  test('prints the totals, each table aligned, and views per person', () => {
-    // Arrange
-    const report = summarize([...views('ada', EVANGELINE, 12), ...views('bob', PAULY, 3), clickBy('ada', 'like', PAULY)]);
-    // Act
-    const text = formatReport(report);
-    // Assert
-    expect(text).toContain('Mysfits clicks: 16 clicks from 2 people\n');
-    expect(text).toContain('Most viewed\n  Evangeline     12\n  Pauly           3\n');
-    expect(text).toContain('Most liked\n  Pauly      1\n');
-    expect(text).toContain('Views by good / evil\n  Evil        12\n  Neutral      3\n');
-    expect(text).toContain('Views per person\n  15 views by 2 people: 7.5 on average, median 7.5, most 12\n');
-  });
-
-  test('an empty table says (none)', () => {
-    // Arrange
-    const report = summarize(views('ada', EVANGELINE, 1));
-    // Act
-    const text = formatReport(report);
-    // Assert
-    expect(text).toContain('Most liked\n  (none)\n');
-    expect(text).toContain('Most adopted\n  (none)\n');
-  });
-});
-
-describe('readLocalClicks', () => {
-  let dir: string;
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'mysfits-report-'));
-  });
-
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** Writes `text` at `path` (slash-separated) under the folder, making its folders. */
-  const put = (path: string, text: string) => {
-    const file = join(dir, ...path.split('/'));
-    mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, text);
-  };
-
-  test('reads every object under clicks/, in every date partition, and ignores errors/', () => {
-    // Arrange
-    put(
-      'clicks/year=2026/month=11/day=27/mysfits-local-clicks-1-2026-11-27-14-05-00-a',
-      ndjson(clickBy('ada', 'view', EVANGELINE), clickBy('ada', 'like', PAULY)),
-    );
-    put('clicks/year=2026/month=11/day=27/mysfits-local-clicks-1-2026-11-27-14-06-00-b', ndjson(clickBy('bob', 'view', PAULY)));
-    put('clicks/year=2026/month=12/day=01/mysfits-local-clicks-1-2026-12-01-09-00-00-c', ndjson(clickBy('cy', 'adopt', COCO)));
-    put(
-      'errors/processing-failed/year=2026/month=11/day=27/mysfits-local-clicks-1-2026-11-27-14-05-00-d',
-      ndjson(clickBy('eve', 'view', EVANGELINE)),
-    );
-    put('athena-results/query.csv', 'userId,action\nzed,view\n');
-    // Act
-    const clicks = readLocalClicks(dir);
-    // Assert
-    expect(clicks).toHaveLength(4);
-    expect(clicks.map((c) => `${c.userId} ${c.action}`).sort()).toEqual(['ada like', 'ada view', 'bob view', 'cy adopt']);
-  });
-
-  test('skips the lines of an object that are not clicks', () => {
-    // Arrange
-    put('clicks/year=2026/month=11/day=27/object', `${ndjson(clickBy('ada', 'view', EVANGELINE))}not json\n{"action":"view"}\n`);
-    // Act
-    const clicks = readLocalClicks(dir);
-    // Assert
-    expect(clicks).toEqual([clickBy('ada', 'view', EVANGELINE)]);
+  test('a stage, its region, json', () => {
+    expect(parseReportOptions(['--stage', 'prod', '--region', 'eu-west-1', '--format', 'json'], NOW)).toMatchObject({
+      stage: 'prod',
+      region: 'eu-west-1',
+      format: 'json',
+    });
   });
 
   test.each([
-    ['a folder with no clicks/ yet', (root: string) => root],
-    ['a folder that does not exist', (root: string) => join(root, 'missing')],
-  ])('%s has no clicks', (_description, folder) => {
+    [['--days', '0'], '--days 0 is not a whole number of days from 1 to 3660.'],
+    [['--days', '2.5'], '--days 2.5 is not a whole number of days from 1 to 3660.'],
+    [['--days', 'seven'], '--days seven is not a whole number of days from 1 to 3660.'],
+    [['--days=-3'], '--days -3 is not a whole number of days from 1 to 3660.'],
+    [['--since', '2026-02-30'], '--since 2026-02-30 is not a date (YYYY-MM-DD).'],
+    [['--since', '2026-2-3'], '--since 2026-2-3 is not a date (YYYY-MM-DD).'],
+    [['--since', 'yesterday'], '--since yesterday is not a date (YYYY-MM-DD).'],
+    [['--since', '2026-12-04'], '--since 2026-12-04 is after today (2026-12-03, UTC).'],
+    [['--days', '3', '--since', '2026-12-01'], 'Give --days or --since, not both.'],
+    [['--format', 'csv'], '--format csv is neither table nor json.'],
+    [['--stage', 'prod', '--dir', '/tmp/x'], 'Give --stage (Athena) or --dir (a local folder), not both.'],
+    [['--region', 'us-east-1'], '--region goes with --stage (the local report has no region).'],
+    [['--stage', 'pr od'], '--stage pr od is not a stage name (letters, digits and -).'],
+    [['--stage', 'prod', '--region', 'mars'], '--region mars is not an AWS region.'],
+  ])('%j: %s', (args, message) => {
+    expect(() => parseReportOptions(args, NOW)).toThrow(new UsageError(message));
+  });
+
+  test.each([[['--bucket', 'b']], [['--days']], [['--days', '-3']], [['extra']]])(
+    '%j: an unknown option or a missing value names the options',
+    (args) => {
+      expect(() => parseReportOptions(args, NOW)).toThrow(
+        /^[^\n]+; the options are --days N or --since YYYY-MM-DD, --format table\|json[^\n]+\.$/,
+      );
+    },
+  );
+});
+
+describe('the table', () => {
+  test('a header, then the rows aligned: text to the left, numbers to the right, null as -', () => {
     // Arrange
-    put('errors/processing-failed/year=2026/month=11/day=27/object', ndjson(clickBy('eve', 'view', EVANGELINE)));
+    const rows = [
+      { name: 'Evangeline', views: 12, rate: 0.5 },
+      { name: 'Pauly', views: 3, rate: null },
+    ];
     // Act
-    const clicks = readLocalClicks(folder(dir));
+    const text = formatRows(rows);
     // Assert
-    expect(clicks).toEqual([]);
+    expect(text).toBe(['  name        views  rate', '  Evangeline     12   0.5', '  Pauly           3     -'].join('\n'));
+  });
+
+  test('no rows: (none)', () => {
+    expect(formatRows([])).toBe('  (none)');
+  });
+
+  test("the report: the days, each question's heading and table in the files' order, and what Athena scanned", () => {
+    // Arrange
+    const queries = loadQueries().slice(0, 2);
+    const report = { most_viewed: [{ name: 'Evangeline', views: 5 }], most_liked: [] };
+    const scans = [
+      { name: 'most_viewed', bytesScanned: 3 * 1024 ** 2, costUsd: 0.0000476837 },
+      { name: 'most_liked', bytesScanned: 512, costUsd: 0.0000476837 },
+    ];
+    // Act
+    const text = formatReport(queries, report, { from: '2026-11-27', to: '2026-12-03' }, 'stage prod (Athena, us-east-1)', scans);
+    // Assert
+    expect(text).toBe(
+      [
+        'Mysfits clicks, 2026-11-27 to 2026-12-03 (UTC days), stage prod (Athena, us-east-1)\n',
+        'Most viewed mysfits\n  name        views\n  Evangeline      5\n  (scanned 3.0 MB: 0.000048 USD)\n',
+        'Most liked mysfits\n  (none)\n  (scanned 512 B: 0.000048 USD)\n',
+        'Athena scanned 3.0 MB in all: 0.000095 USD\n',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('npm run report', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mysfits-report-cli-'));
+    const today = new Date().toISOString().slice(0, 10);
+    const [year, month, day] = today.split('-');
+    const folder = join(dir, 'bucket', 'clicks', `year=${year}`, `month=${month}`, `day=${day}`);
+    mkdirSync(folder, { recursive: true });
+    const at = new Date().toISOString();
+    const click = {
+      eventTime: at,
+      receivedAt: at,
+      userId: 'ada',
+      signedIn: true,
+      action: 'view',
+      mysfitId: 'id-e',
+      name: 'Evangeline',
+      goodevil: 'Evil',
+      lawchaos: 'Lawful',
+    };
+    writeFileSync(join(folder, 'object'), `${JSON.stringify(click)}\n${JSON.stringify(click)}\n`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const report = (...args: string[]) =>
+    spawnSync(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/report.ts', ...args], {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      timeout: 60_000,
+    });
+
+  test('--format json: only {"<query>": [rows]} on stdout', () => {
+    // Arrange / Act
+    const { status, stdout, stderr } = report('--dir', join(dir, 'bucket'), '--format', 'json');
+    // Assert
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    const answers = JSON.parse(stdout) as Record<string, unknown[]>;
+    expect(Object.keys(answers)).toEqual(loadQueries().map((q) => q.name));
+    expect(answers.most_viewed).toEqual([{ mysfitid: 'id-e', name: 'Evangeline', views: 2 }]);
+  }, 60_000);
+
+  test('an empty folder: an empty report, not an error', () => {
+    // Arrange / Act
+    const { status, stdout } = report('--dir', join(dir, 'nothing-here'), '--days', '30');
+    // Assert
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^Mysfits clicks, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(UTC days\), .*nothing-here \(DuckDB\)\n/);
+    expect(stdout).toContain('Most viewed mysfits\n  (none)\n');
+  }, 60_000);
+
+  test.each([
+    [['--since', '2026-02-30'], '--since 2026-02-30 is not a date (YYYY-MM-DD).\n'],
+    [['--stage', 'prod', '--region', 'moon-1'], '--region moon-1 is not an AWS region.\n'],
+  ])(
+    '%j: one sentence on stderr, nothing on stdout, exit 2',
+    (args, message) => {
+      // Arrange / Act
+      const { status, stdout, stderr } = report(...args);
+      // Assert
+      expect({ status, stdout, stderr }).toEqual({ status: 2, stdout: '', stderr: message });
+    },
+    60_000,
+  );
+});
+
+describe('npm run report -- --stage <stage> (Athena mocked)', () => {
+  const athenaMock = mockClient(AthenaClient);
+  const cloudFormationMock = mockClient(CloudFormationClient);
+  const MB = 1024 ** 2;
+
+  beforeEach(() => {
+    athenaMock.reset();
+    cloudFormationMock.reset();
+    cloudFormationMock.on(DescribeStacksCommand, { StackName: 'mysfits-prod' }).resolves({
+      Stacks: [
+        {
+          StackName: 'mysfits-prod',
+          StackStatus: 'UPDATE_COMPLETE',
+          CreationTime: new Date(),
+          Outputs: [
+            { OutputKey: 'ClicksDatabaseName', OutputValue: 'mysfits_prod_clicks' },
+            { OutputKey: 'ClicksWorkGroupName', OutputValue: 'mysfits-prod-clicks' },
+          ],
+        },
+      ],
+    });
+    let next = 0;
+    athenaMock.on(StartQueryExecutionCommand).callsFake(() => ({ QueryExecutionId: `q-${++next}` }));
+    athenaMock.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: [{ Name: 'views', Type: 'bigint' }] },
+        Rows: [{ Data: [{ VarCharValue: 'views' }] }, { Data: [{ VarCharValue: '7' }] }],
+      },
+    });
+  });
+
+  /** Runs the command with the mocks; what it printed and its exit code. */
+  async function run(...args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runReport(args, {
+      stdout: (text) => out.push(text),
+      stderr: (text) => err.push(text),
+      athena: new AthenaClient({ region: 'us-east-1' }),
+      cloudFormation: new CloudFormationClient({ region: 'us-east-1' }),
+      now: NOW,
+    });
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  }
+
+  test("prints every question and, per query, the bytes scanned and their cost; the days are the stage's query parameters", async () => {
+    // Arrange
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 2 * MB } } });
+    // Act
+    const { code, stdout, stderr } = await run('--stage', 'prod', '--days', '3');
+    // Assert
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^Mysfits clicks, 2026-12-01 to 2026-12-03 \(UTC days\), stage prod \(Athena, us-east-1\)\n/);
+    expect(stdout).toContain('Most viewed mysfits\n  views\n      7\n  (scanned 2.0 MB: 0.000048 USD)\n');
+    expect(stdout).toContain(`Athena scanned ${(2 * loadQueries().length).toFixed(1)} MB in all: `);
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ExecutionParameters)).toEqual(
+      loadQueries().map(() => ["'2026-12-01'", "'2026-12-03'"]),
+    );
+  });
+
+  test('--format json: the answers alone on stdout, what each query scanned on stderr', async () => {
+    // Arrange
+    athenaMock
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 0 } } });
+    // Act
+    const { code, stdout, stderr } = await run('--stage', 'prod', '--format', 'json');
+    // Assert
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual(Object.fromEntries(loadQueries().map((q) => [q.name, [{ views: 7 }]])));
+    expect(stderr.trim().split('\n')).toEqual(loadQueries().map((q) => `${q.name}: scanned 0 B, 0.000048 USD`));
+  });
+
+  test('a query that fails in Athena: its reason on stderr, nothing on stdout, exit 1', async () => {
+    // Arrange
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: 'FAILED', StateChangeReason: 'HIVE_BAD_DATA: Error parsing field value' } },
+    });
+    // Act
+    const { code, stdout, stderr } = await run('--stage', 'prod');
+    // Assert
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr).toMatch(/^The query most_viewed failed in Athena \(q-1\): HIVE_BAD_DATA: Error parsing field value\n$/);
+  });
+
+  test('an unknown stage: one sentence, exit 2, no query started', async () => {
+    // Arrange: CloudFormation's answer for a stack that is not there.
+    cloudFormationMock
+      .on(DescribeStacksCommand, { StackName: 'mysfits-nope' })
+      .rejects(Object.assign(new Error('Stack with id mysfits-nope does not exist'), { name: 'ValidationError' }));
+    // Act
+    const { code, stdout, stderr } = await run('--stage', 'nope');
+    // Assert
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe('There is no stage nope in us-east-1 (no stack mysfits-nope): deploy it first or check --stage and --region.\n');
+    expect(athenaMock.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
   });
 });
