@@ -1,6 +1,6 @@
 /**
  * A client of a running local system (tests and the bench use it): its API over HTTP, users made through the Cognito
- * API and the mailbox, and the website's own SRP sign-in.
+ * API and the mailbox, and an SRP sign-in by a client of its own (the website's is web/src/auth.ts).
  */
 import {
   CognitoIdentityProviderClient,
@@ -96,7 +96,10 @@ export function decode(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-/** What the website does to sign in: amazon-cognito-identity-js's CognitoUser.authenticateUser, with USER_SRP_AUTH. */
+/**
+ * An SRP sign-in by amazon-cognito-identity-js's CognitoUser.authenticateUser (USER_SRP_AUTH): a client independent of
+ * the local Cognito's SRP and of the website's (Amplify), and the one the website used before issue 19.
+ */
 export function signInWithSrp(
   stack: { info: Pick<StackInfo, 'userPoolId' | 'userPoolClientId'> & { cognitoEndpoint?: string } },
   email: string,

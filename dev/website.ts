@@ -9,21 +9,20 @@ import { PROJECT_ROOT } from './paths';
 
 export const WEB_DIST = join(PROJECT_ROOT, 'web', 'dist');
 
-export async function buildWeb(): Promise<void> {
-  rmSync(WEB_DIST, { recursive: true, force: true });
-  mkdirSync(WEB_DIST, { recursive: true });
-  cpSync(join(PROJECT_ROOT, 'web', 'public'), WEB_DIST, { recursive: true });
+/** Builds the site into `dist` (web/dist/ unless told otherwise: the bench builds it elsewhere). */
+export async function buildWeb(dist = WEB_DIST): Promise<void> {
+  rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
+  cpSync(join(PROJECT_ROOT, 'web', 'public'), dist, { recursive: true });
   await build({
     entryPoints: [join(PROJECT_ROOT, 'web', 'src', 'main.ts')],
-    outfile: join(WEB_DIST, 'app.js'),
+    outfile: join(dist, 'app.js'),
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: ['es2020'],
     minify: true,
     sourcemap: true,
-    // amazon-cognito-identity-js was written for bundlers that provide Node's `global`.
-    define: { global: 'globalThis' },
     logLevel: 'warning',
   });
 }

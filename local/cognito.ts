@@ -1,8 +1,9 @@
 /**
  * cognito-local, run in-process on 127.0.0.1 with the additions the project needs: every code it would email is
- * put in the local mailbox, ResendConfirmationCode (which cognito-local lacks) is implemented, and so is the SRP
- * sign-in (USER_SRP_AUTH and its PASSWORD_VERIFIER challenge, srpSignIn.ts) that the website uses in AWS, and the
- * tokens carry origin_jti, as Cognito's do for a client with token revocation, so that signing out revokes.
+ * put in the local mailbox, ResendConfirmationCode and GetTokensFromRefreshToken (which cognito-local lacks) are
+ * implemented, and so is the SRP sign-in (USER_SRP_AUTH and its PASSWORD_VERIFIER challenge, srpSignIn.ts) that the
+ * website uses in AWS, and the tokens carry origin_jti, as Cognito's do for a client with token revocation, so that
+ * signing out revokes.
  * Built from cognito-local's own parts, as its createDefaultServer does; the version is pinned in package.json.
  */
 import { createSign, randomUUID } from 'node:crypto';
@@ -85,6 +86,25 @@ const targets = Targets as unknown as Record<string, Target>;
 const cognitoLocalTargets = {
   InitiateAuth: targets.InitiateAuth as Target,
   RespondToAuthChallenge: targets.RespondToAuthChallenge as Target,
+};
+
+/**
+ * GetTokensFromRefreshToken, which the website's client (Amplify) refreshes with: cognito-local's REFRESH_TOKEN_AUTH,
+ * answered as Cognito answers it for a client without refresh token rotation (no new refresh token). A revoked or
+ * unknown refresh token is NotAuthorizedException, as there.
+ */
+const GetTokensFromRefreshToken: Target = (services) => {
+  const initiate = cognitoLocalTargets.InitiateAuth(services);
+  return async (ctx, req) => {
+    if (typeof req.RefreshToken !== 'string' || !req.RefreshToken)
+      throw new InvalidParameterError('Missing required parameter RefreshToken');
+    const { AuthenticationResult } = (await initiate(ctx, {
+      ClientId: req.ClientId,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: req.RefreshToken },
+    })) as { AuthenticationResult: Record<string, unknown> };
+    return { AuthenticationResult: { AccessToken: AuthenticationResult.AccessToken, IdToken: AuthenticationResult.IdToken } };
+  };
 };
 
 /** One SRP sign-in (with its open challenges) per running server, found from the services cognito-local hands a target. */
@@ -174,6 +194,7 @@ export async function startCognitoLocal(options: {
     triggers,
   };
   (Targets as Record<string, unknown>).ResendConfirmationCode = ResendConfirmationCode;
+  targets.GetTokensFromRefreshToken = GetTokensFromRefreshToken;
   withSrp();
   const server = await createServer(Router(services), logger, config.ServerConfig, services).start();
   return {

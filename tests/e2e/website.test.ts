@@ -276,6 +276,36 @@ test('failures are shown to the person: a wrong password, an unknown mysfit', as
   await context.close();
 });
 
+test('an ID token the API refuses is refreshed with the refresh token, and the call retried: the person stays in', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const email = uniqueEmail('refresh');
+  await registerAndLogIn(page, email);
+  // What the page asks Cognito from here on.
+  const targets: string[] = [];
+  page.on('request', (request) => {
+    const target = request.headers()['x-amz-target'];
+    if (target) targets.push(target.replace(/^.*\./, ''));
+  });
+  await step(page, 'refused token refreshed', async () => {
+    // The ID token in the tab, its signature spoilt: not expired, so the page sends it, and the API refuses it (401).
+    const spoilt = await page.evaluate<string>(`(() => {
+      const [key, token] = Object.entries(sessionStorage).find(([name]) => name.endsWith('.idToken'));
+      const spoilt = token.slice(0, token.lastIndexOf('.') + 1) + 'AAAA';
+      sessionStorage.setItem(key, spoilt);
+      return spoilt;
+    })()`);
+    await page.reload();
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    expect(await page.locator('.who').textContent()).toBe(email);
+    const now = await page.evaluate<string | undefined>("Object.entries(sessionStorage).find(([key]) => key.endsWith('.idToken'))?.[1]");
+    expect(now).toEqual(expect.any(String));
+    expect(now).not.toBe(spoilt);
+    expect(targets).toEqual(['GetTokensFromRefreshToken']);
+  });
+  await context.close();
+});
+
 test('resend code and forgotten password work from the page', async () => {
   const context = await newContext(browser);
   const page = await context.newPage();

@@ -1,7 +1,7 @@
 /**
  * The production sign-in on the local system: SRP (USER_SRP_AUTH, PASSWORD_VERIFIER) with amazon-cognito-identity-js
- * against the running local Cognito, then the API with its token; refresh; a forgotten password; and every refusal
- * over HTTP, as Cognito gives it.
+ * (a client independent of the website's, which siteAuth.test.ts runs) against the running local Cognito, then the API
+ * with its token; refresh; a forgotten password; and every refusal over HTTP, as Cognito gives it.
  */
 import {
   ConfirmForgotPasswordCommand,

@@ -1,17 +1,30 @@
 /**
- * The person's Cognito session, through amazon-cognito-identity-js: sign up, confirm, resend the code, log in (SRP,
- * on every stage: the local Cognito does it too), forgotten password, log out (the refresh token revoked), and an ID
- * token that refreshes itself. The tokens live in sessionStorage: this tab's only, gone when it closes, and, with
- * the site's Content-Security-Policy, out of reach of any script but the site's own.
+ * The person's Cognito session, through Amplify's auth (aws-amplify v6): sign up, confirm, resend the code, log in
+ * (SRP, on every stage: the local Cognito does it too), forgotten password, log out (the refresh token revoked), and
+ * an ID token that refreshes itself. The tokens live in sessionStorage: this tab's only, gone when it closes, and,
+ * with the site's Content-Security-Policy, out of reach of any script but the site's own.
  */
+import { Amplify } from 'aws-amplify';
 import {
-  AuthenticationDetails,
-  CognitoUser,
-  CognitoUserAttribute,
-  CognitoUserPool,
-  type CognitoUserSession,
-} from 'amazon-cognito-identity-js';
-import type { SiteConfig } from './config';
+  confirmResetPassword,
+  confirmSignUp,
+  fetchAuthSession,
+  resendSignUpCode,
+  resetPassword,
+  signIn,
+  signOut,
+  signUp,
+} from 'aws-amplify/auth';
+import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
+import { sessionStorage } from 'aws-amplify/utils';
+
+/** What the session needs of the site's settings (SiteConfig, from config.json). */
+export interface CognitoSettings {
+  userPoolId: string;
+  userPoolClientId: string;
+  /** Only on the local stage (cognito-local); in AWS Amplify finds the regional endpoint from the pool id. */
+  cognitoEndpoint?: string;
+}
 
 /** Cognito's error codes, in words a person can act on; anything else keeps Cognito's own message. */
 const MESSAGES: Record<string, string> = {
@@ -36,138 +49,112 @@ export class AuthError extends Error {
   }
 }
 
+/** Amplify's errors carry Cognito's code as their name (its own checks have names of their own). */
 function toAuthError(error: unknown): AuthError {
-  const { code, name, message } = (error ?? {}) as { code?: string; name?: string; message?: string };
-  const key = code ?? name ?? 'Error';
+  const { name, message } = (error ?? {}) as { name?: string; message?: string };
+  const key = name ?? 'Error';
   if (key === 'NetworkError' || /network|fetch/i.test(message ?? '')) {
     return new AuthError(key, 'Cannot reach the sign-in service. Check your connection and try again.');
   }
   return new AuthError(key, MESSAGES[key] ?? message ?? 'Something went wrong with signing in.');
 }
 
-function callback<T>(resolve: (value: T) => void, reject: (error: AuthError) => void) {
-  return (error: unknown, result?: T) => (error ? reject(toAuthError(error)) : resolve(result as T));
+async function asAuthError<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw toAuthError(error);
+  }
 }
 
+const normalised = (email: string) => email.trim().toLowerCase();
+
 export class Auth {
-  private readonly pool: CognitoUserPool;
-
-  constructor(private readonly config: SiteConfig) {
-    this.pool = new CognitoUserPool({
-      UserPoolId: config.userPoolId,
-      ClientId: config.userPoolClientId,
-      Storage: window.sessionStorage,
-      ...(config.cognitoEndpoint ? { endpoint: config.cognitoEndpoint } : {}),
+  constructor(config: CognitoSettings) {
+    Amplify.configure({
+      Auth: {
+        Cognito: {
+          userPoolId: config.userPoolId,
+          userPoolClientId: config.userPoolClientId,
+          ...(config.cognitoEndpoint ? { userPoolEndpoint: config.cognitoEndpoint } : {}),
+        },
+      },
     });
+    cognitoUserPoolsTokenProvider.setKeyValueStorage(sessionStorage);
   }
 
-  private user(email: string): CognitoUser {
-    const user = new CognitoUser({ Username: email.trim().toLowerCase(), Pool: this.pool, Storage: window.sessionStorage });
+  async signUp(email: string, password: string): Promise<void> {
+    const username = normalised(email);
+    await asAuthError(signUp({ username, password, options: { userAttributes: { email: username } } }));
+  }
+
+  async confirm(email: string, code: string): Promise<void> {
+    await asAuthError(confirmSignUp({ username: normalised(email), confirmationCode: code.trim(), options: { forceAliasCreation: true } }));
+  }
+
+  async resendCode(email: string): Promise<void> {
+    await asAuthError(resendSignUpCode({ username: normalised(email) }));
+  }
+
+  async logIn(email: string, password: string): Promise<void> {
     // The password never leaves the page: the same flow as in AWS, locally as well.
-    user.setAuthenticationFlowType('USER_SRP_AUTH');
-    return user;
-  }
-
-  signUp(email: string, password: string): Promise<void> {
-    const address = email.trim().toLowerCase();
-    return new Promise((resolve, reject) =>
-      this.pool.signUp(
-        address,
-        password,
-        [new CognitoUserAttribute({ Name: 'email', Value: address })],
-        [],
-        callback(() => resolve(), reject),
-      ),
-    );
-  }
-
-  confirm(email: string, code: string): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.user(email).confirmRegistration(
-        code.trim(),
-        true,
-        callback(() => resolve(), reject),
-      ),
-    );
-  }
-
-  resendCode(email: string): Promise<void> {
-    return new Promise((resolve, reject) => this.user(email).resendConfirmationCode(callback(() => resolve(), reject)));
-  }
-
-  logIn(email: string, password: string): Promise<void> {
-    const user = this.user(email);
-    const details = new AuthenticationDetails({ Username: email.trim().toLowerCase(), Password: password });
-    return new Promise((resolve, reject) =>
-      user.authenticateUser(details, {
-        onSuccess: () => resolve(),
-        onFailure: (error: unknown) => reject(toAuthError(error)),
-        newPasswordRequired: () =>
-          reject(new AuthError('NewPasswordRequired', 'This account needs a new password: use "Forgot password".')),
+    const attempt = () => signIn({ username: normalised(email), password, options: { authFlowType: 'USER_SRP_AUTH' } });
+    const result = await asAuthError(
+      attempt().catch(async (error: unknown) => {
+        // Amplify refuses a sign-in over another one; the site lets a person log in as someone else.
+        if ((error as { name?: string }).name !== 'UserAlreadyAuthenticatedException') throw error;
+        await signOut();
+        return attempt();
       }),
     );
+    // Amplify answers some refusals with a next step instead of an error.
+    switch (result.nextStep.signInStep) {
+      case 'DONE':
+        return;
+      case 'CONFIRM_SIGN_UP':
+        throw new AuthError('UserNotConfirmedException', MESSAGES.UserNotConfirmedException as string);
+      case 'RESET_PASSWORD':
+      case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
+        throw new AuthError('NewPasswordRequired', 'This account needs a new password: use "Forgot password".');
+      default:
+        throw new AuthError(result.nextStep.signInStep, 'Something went wrong with signing in.');
+    }
   }
 
-  forgotPassword(email: string): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.user(email).forgotPassword({
-        onSuccess: () => resolve(),
-        onFailure: (error: unknown) => reject(toAuthError(error)),
-        inputVerificationCode: () => resolve(),
-      }),
-    );
+  async forgotPassword(email: string): Promise<void> {
+    await asAuthError(resetPassword({ username: normalised(email) }));
   }
 
-  resetPassword(email: string, code: string, password: string): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.user(email).confirmPassword(code.trim(), password, {
-        onSuccess: () => resolve(),
-        onFailure: (error: unknown) => reject(toAuthError(error)),
-      }),
-    );
+  async resetPassword(email: string, code: string, password: string): Promise<void> {
+    await asAuthError(confirmResetPassword({ username: normalised(email), confirmationCode: code.trim(), newPassword: password }));
   }
 
   /** Revokes the refresh token with Cognito (RevokeToken), then forgets the tokens here, whether that worked or not. */
-  logOut(): Promise<void> {
-    const user = this.pool.getCurrentUser();
-    if (!user) return Promise.resolve();
-    return new Promise((resolve) =>
-      user.signOut(() => {
-        // signOut clears the tokens after revoking, but not when the session could not even be read: clear anyway.
-        user.signOut();
-        resolve();
-      }),
-    );
+  async logOut(): Promise<void> {
+    // Amplify's signOut revokes when the tokens carry origin_jti, and clears them even when revoking fails.
+    await signOut().catch(() => undefined);
   }
 
-  /** The current session (refreshed by the SDK when its tokens have expired), or null when nobody is logged in. */
-  private session(): Promise<CognitoUserSession | null> {
-    const user = this.pool.getCurrentUser();
-    if (!user) return Promise.resolve(null);
-    return new Promise((resolve) =>
-      user.getSession((error: unknown, session: CognitoUserSession | null) => resolve(error || !session?.isValid() ? null : session)),
-    );
+  /** The ID token (refreshed by Amplify when it has expired, or forced to), or null when nobody is logged in. */
+  private async idTokenOf(forceRefresh: boolean) {
+    try {
+      return (await fetchAuthSession({ forceRefresh })).tokens?.idToken ?? null;
+    } catch {
+      return null;
+    }
   }
 
   async email(): Promise<string | null> {
-    const session = await this.session();
-    const email = session?.getIdToken().payload.email;
+    const email = (await this.idTokenOf(false))?.payload.email;
     return typeof email === 'string' ? email : null;
   }
 
   async idToken(): Promise<string | null> {
-    return (await this.session())?.getIdToken().getJwtToken() ?? null;
+    return (await this.idTokenOf(false))?.toString() ?? null;
   }
 
   /** Forces new tokens with the refresh token (after the API refused the current ID token); null if that fails. */
   async refreshedIdToken(): Promise<string | null> {
-    const user = this.pool.getCurrentUser();
-    const session = await this.session();
-    if (!user || !session) return null;
-    return new Promise((resolve) =>
-      user.refreshSession(session.getRefreshToken(), (error: unknown, fresh: CognitoUserSession | null) =>
-        resolve(error || !fresh ? null : fresh.getIdToken().getJwtToken()),
-      ),
-    );
+    return (await this.idTokenOf(true))?.toString() ?? null;
   }
 }
