@@ -224,4 +224,5 @@ module.exports = StageParams;
 module.exports.problemWith = problemWith;
 module.exports.senderWarning = senderWarning;
 module.exports.CACHE_SIZES = CACHE_SIZES;
+module.exports.CHECKED = Object.keys(RULES);
 module.exports.RETENTION_DAYS = RETENTION_DAYS;

@@ -161,6 +161,7 @@ describe('beside other stages in one account: nothing account-wide, every fixed 
       'AWS::ApiGateway::Authorizer',
       'AWS::ApiGateway::RequestValidator',
       'AWS::ApiGateway::RestApi',
+      'AWS::ApiGateway::VpcLink', // the legacy switch's, made only with it
       'AWS::Athena::WorkGroup',
       'AWS::CloudFront::OriginAccessControl',
       'AWS::CloudFront::ResponseHeadersPolicy',
