@@ -2,7 +2,9 @@
 /**
  * A small local Serverless plugin: what tells someone when the deployed system goes wrong, made from the compiled
  * template so that a new function, route or table is watched without anyone listing it again.
- * - an SNS topic for every alarm, with an email subscription when `custom.operations.alarmEmail` is given;
+ * - an SNS topic for every alarm, with an email subscription when `custom.operations.alarmEmail` is given (what goes
+ *   into ALARM or out of it: not the INSUFFICIENT_DATA -> OK every new alarm makes);
+ * - no metric-math alarm past CloudWatch's hard limit of 10 metrics (refused when packaging);
  * - alarms: the API's 5XX rate and p99 latency (thresholds from stage params), errors and throttles of every
  *   function, throttled requests and system errors of every table, failed deliveries of every delivery stream, and
  *   clicks the transformation could not enrich (the EnrichmentFailures metric, shared/metrics.ts);
