@@ -105,6 +105,27 @@ describe("the user pool's email", () => {
     expect(textOf(email.SourceArn)).toBe(`arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${SES_IDENTITY}`);
     expect(email.From).toBe(FROM);
   });
+
+  // AWS: a pool sets EmailSubject and EmailMessage only with EmailSendingAccount DEVELOPER (SES).
+  const messageOf = (t: Template) => chosen(t, properties(t, 'CognitoUserPool').VerificationMessageTemplate);
+
+  test("Cognito's sender: its default verification message (no subject or text of ours, which AWS allows only with SES)", () => {
+    expect(messageOf(template)).toEqual({ DefaultEmailOption: 'CONFIRM_WITH_CODE' });
+  });
+
+  test('SES: the message the README shows, with the code', () => {
+    expect(messageOf(withSes)).toEqual({
+      DefaultEmailOption: 'CONFIRM_WITH_CODE',
+      EmailSubject: 'Your Mythical Mysfits verification code',
+      EmailMessage: 'Welcome to Mythical Mysfits! Your verification code is {####}',
+    });
+  });
+
+  test("the EmailSender output (what `serverless info` shows) names the stage's sender", () => {
+    expect(chosen(template, template.Outputs?.EmailSender?.Value)).toMatch(/^Cognito's own sender, about 50 emails a day/);
+    expect(chosen(withSes, withSes.Outputs?.EmailSender?.Value)).toBe(`Amazon SES, from ${FROM} (identity ${SES_IDENTITY})`);
+    expect(chosen(adopted, adopted.Outputs?.EmailSender?.Value)).toMatch(new RegExp(`^the kept pool ${POOL_ID}`));
+  });
 });
 
 describe('beside other stages in one account: nothing account-wide, every fixed name its stage’s own', () => {
