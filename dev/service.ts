@@ -40,7 +40,7 @@ export interface ResolvedService {
   provider: { stage: string; region: string; environment?: Record<string, unknown> };
   custom?: Json;
   functions: Record<string, FunctionDefinition>;
-  resources: { Resources: Record<string, CfnResource> };
+  resources: { Resources: Record<string, CfnResource>; Conditions?: Record<string, unknown> };
 }
 
 const CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'mysfits-service');

@@ -2,7 +2,9 @@
 /**
  * A small local Serverless plugin: what tells someone when the deployed system goes wrong, made from the compiled
  * template so that a new function, route or table is watched without anyone listing it again.
- * - an SNS topic for every alarm, with an email subscription when `custom.operations.alarmEmail` is given;
+ * - an SNS topic for every alarm, with an email subscription when `custom.operations.alarmEmail` is given (what goes
+ *   into ALARM or out of it: not the INSUFFICIENT_DATA -> OK every new alarm makes);
+ * - no metric-math alarm past CloudWatch's hard limit of 10 metrics (refused when packaging);
  * - alarms: the API's 5XX rate and p99 latency (thresholds from stage params), errors and throttles of every
  *   function, throttled requests and system errors of every table, failed deliveries of every delivery stream, and
  *   clicks the transformation could not enrich (the EnrichmentFailures metric, shared/metrics.ts);
@@ -15,6 +17,13 @@
 /** The DynamoDB operations the functions use: a table's system errors are summed over these. */
 const TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'TransactWriteItems'];
 const PERIOD = 300;
+/** CloudWatch: an alarm's metric math may use at most 10 metrics, and 10 expressions (a hard limit). */
+const MAX_ALARM_METRICS = 10;
+/**
+ * The alarm email's SNS filter, on CloudWatch's notification (a JSON body with OldStateValue and NewStateValue):
+ * a change into ALARM, or out of it. Not INSUFFICIENT_DATA -> OK, which every new alarm makes once.
+ */
+const EMAIL_FILTER = { $or: [{ NewStateValue: ['ALARM'] }, { OldStateValue: ['ALARM'] }] };
 
 class Operations {
   /** @param {any} serverless the Serverless instance */
@@ -47,7 +56,15 @@ class Operations {
     if (email) {
       add('AlarmEmailSubscription', {
         Type: 'AWS::SNS::Subscription',
-        Properties: { TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: email },
+        Properties: {
+          TopicArn: { Ref: 'AlarmTopic' },
+          Protocol: 'email',
+          Endpoint: email,
+          // A new alarm starts in INSUFFICIENT_DATA and, with no failure, moves to OK, which fires its OK action: one
+          // "OK" mail per alarm a deploy adds. The address gets what goes into ALARM or out of it (a real recovery).
+          FilterPolicyScope: 'MessageBody',
+          FilterPolicy: EMAIL_FILTER,
+        },
       });
     }
 
@@ -55,8 +72,9 @@ class Operations {
       { Name: 'ApiName', Value: api.Properties.Name },
       { Name: 'Stage', Value: stage.Properties.StageName },
     ];
-    const alarm = (/** @type {string} */ id, /** @type {string} */ description, /** @type {any} */ metric) =>
-      add(id, {
+    const alarm = (/** @type {string} */ id, /** @type {string} */ description, /** @type {any} */ metric) => {
+      if (metric.Metrics) withinMetricMathLimits(id, metric.Metrics);
+      return add(id, {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
           AlarmDescription: description,
@@ -68,6 +86,7 @@ class Operations {
           ...metric,
         },
       });
+    };
 
     alarm('ApiErrorRateAlarm', `More than ${errorRate * 100} % of API requests answered 5XX in ${PERIOD / 60} minutes`, {
       Namespace: 'AWS/ApiGateway',
@@ -181,6 +200,27 @@ class Operations {
   }
 }
 
+/**
+ * CloudWatch's hard limits for an alarm on metric math: at most 10 metrics (MetricStat) and 10 expressions, exactly one
+ * of which it watches. Past them the deploy fails in CloudFormation; here it fails at package time, naming the alarm.
+ * @param {string} id @param {Array<{ Id: string, MetricStat?: unknown, Expression?: string, ReturnData?: boolean }>} metrics
+ */
+function withinMetricMathLimits(id, metrics) {
+  const stats = metrics.filter((m) => m.MetricStat).length;
+  const expressions = metrics.filter((m) => m.Expression !== undefined).length;
+  const watched = metrics.filter((m) => m.Expression !== undefined && m.ReturnData !== false).length;
+  if (stats > MAX_ALARM_METRICS) {
+    throw new Error(
+      `operations: alarm ${id} would sum ${stats} metrics; CloudWatch allows at most ${MAX_ALARM_METRICS} in an alarm's metric math (a hard limit): split it`,
+    );
+  }
+  if (expressions > MAX_ALARM_METRICS || watched !== 1) {
+    throw new Error(
+      `operations: alarm ${id} needs one watched expression and at most ${MAX_ALARM_METRICS} in all (has ${expressions}, ${watched} watched)`,
+    );
+  }
+}
+
 /** @param {unknown} value @param {string} name */
 function positive(value, name) {
   const number = Number(value);
@@ -261,3 +301,5 @@ function dashboard({ routes, api, namespace, serviceName, functions, tables }) {
 }
 
 module.exports = Operations;
+module.exports.withinMetricMathLimits = withinMetricMathLimits;
+module.exports.EMAIL_FILTER = EMAIL_FILTER;

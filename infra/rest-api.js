@@ -17,7 +17,11 @@
  *   stage update finds nothing to patch): X-Ray tracing, detailed per-route metrics (the dashboard's), and JSON access
  *   logs to a log group with the functions' retention, which name the request, route, status, latency, the caller's
  *   sub and the trace, and never the visitor's address or user agent (the clickstream keeps those pseudonymous).
+ *   API Gateway writes them with the account's CloudWatch Logs role, which this stack neither makes nor sets
+ *   (./logging-role.js sees to it before a deploy).
  */
+const { CACHE_SIZES } = require('./stage-params');
+
 class ApiStageSettings {
   /** @param {any} serverless the Serverless instance */
   constructor(serverless) {
@@ -51,8 +55,8 @@ class ApiStageSettings {
     Object.assign(resources, accessLogResources(this.serverless.service, StageName));
     resources.ApiGatewayStage = {
       Type: 'AWS::ApiGateway::Stage',
-      // API Gateway writes access logs with the account's CloudWatch role.
-      DependsOn: ['ApiGatewayAccount'],
+      // API Gateway writes access logs with the account's CloudWatch role, which is not this stack's: every REST API
+      // of the account and Region shares that one setting, so a stage's remove must not take it (./logging-role.js).
       Properties: {
         RestApiId: deploymentProperties.RestApiId,
         DeploymentId: { Ref: deploymentId },
@@ -87,7 +91,7 @@ const ACCESS_LOG_FORMAT = {
 };
 
 /**
- * The access log group (the functions' retention) and the account-wide role API Gateway logs with.
+ * The access log group, with the functions' retention.
  * @param {any} service @param {string} stageName
  */
 function accessLogResources(service, stageName) {
@@ -99,27 +103,8 @@ function accessLogResources(service, stageName) {
       Type: 'AWS::Logs::LogGroup',
       Properties: { LogGroupName: `/aws/apigateway/${service.service}-${stageName}-access`, RetentionInDays: retention },
     },
-    ApiGatewayCloudWatchRole: {
-      Type: 'AWS::IAM::Role',
-      Properties: {
-        AssumeRolePolicyDocument: {
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        },
-        ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs' }],
-      },
-    },
-    // One setting per account and Region: this stack sets it (and a removal leaves it, pointing at a deleted role
-    // until the next deploy of any stack that sets it).
-    ApiGatewayAccount: {
-      Type: 'AWS::ApiGateway::Account',
-      Properties: { CloudWatchRoleArn: { 'Fn::GetAtt': ['ApiGatewayCloudWatchRole', 'Arn'] } },
-    },
   };
 }
-
-/** API Gateway's cache sizes, in GB. */
-const CACHE_SIZES = ['0.5', '1.6', '6.1', '13.5', '28.4', '58.2', '118', '237'];
 
 /**
  * The cache of `custom.apiCache`, or none when it is absent or its TTL is 0. Each listed route's method gets its

@@ -4,6 +4,8 @@
  * implemented, and so is the SRP sign-in (USER_SRP_AUTH and its PASSWORD_VERIFIER challenge, srpSignIn.ts) that the
  * website uses in AWS, and the tokens carry origin_jti, as Cognito's do for a client with token revocation, so that
  * signing out revokes.
+ * Tokens last as long as the app client says (IdTokenValidity and the rest, which cognito-local reads from the client
+ * local/userPool.ts makes from resources/users.yml): 15 minutes, as in AWS.
  * Built from cognito-local's own parts, as its createDefaultServer does; the version is pinned in package.json.
  */
 import { createSign, randomUUID } from 'node:crypto';

@@ -12,8 +12,10 @@ import {
   DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  UpdateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
   type CreateUserPoolCommandInput,
+  type UpdateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../shared/localCredentials';
 import { userPoolClientProperties, userPoolProperties, type ResolvedService } from '../dev/service';
@@ -23,11 +25,34 @@ export interface UserPoolIds {
   userPoolClientId: string;
 }
 
+/**
+ * `value` with each Fn::If replaced by its branch under the service's conditions, as CloudFormation chooses: the
+ * conditions are Fn::Equals and Fn::Not over what the stage's parameters resolved to (resources/users.yml).
+ */
+export function chosenBranches(value: unknown, conditions: Record<string, unknown>): unknown {
+  const holds = (expression: unknown): boolean => {
+    const [fn, args] = Object.entries(expression as Record<string, unknown[]>)[0] ?? [];
+    if (fn === 'Fn::Not' && Array.isArray(args)) return !holds(args[0]);
+    if (fn === 'Fn::Equals' && Array.isArray(args)) return String(args[0]) === String(args[1]);
+    throw new Error(`the local user pool cannot evaluate the condition ${JSON.stringify(expression)}`);
+  };
+  if (Array.isArray(value)) return value.map((item) => chosenBranches(item, conditions));
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0]?.[0] === 'Fn::If') {
+    const [name, whenTrue, whenFalse] = entries[0][1] as [string, unknown, unknown];
+    if (!(name in conditions)) throw new Error(`the service has no condition ${name}`);
+    return chosenBranches(holds(conditions[name]) ? whenTrue : whenFalse, conditions);
+  }
+  return Object.fromEntries(entries.map(([key, item]) => [key, chosenBranches(item, conditions)]));
+}
+
 export function userPoolInput(service: ResolvedService): CreateUserPoolCommandInput {
   // Email goes to the local mailbox here: the template's sender (SES or Cognito's, a CloudFormation condition) is AWS's.
   const { UserPoolName, ...rest } = userPoolProperties(service);
   delete rest.EmailConfiguration;
-  return { PoolName: String(UserPoolName), ...rest } as CreateUserPoolCommandInput;
+  const chosen = chosenBranches(rest, service.resources.Conditions ?? {}) as Record<string, unknown>;
+  return { PoolName: String(UserPoolName), ...chosen } as CreateUserPoolCommandInput;
 }
 
 export function userPoolClientInput(service: ResolvedService, userPoolId: string): CreateUserPoolClientCommandInput {
@@ -82,6 +107,14 @@ export async function ensureUserPool(service: ResolvedService, endpoint: string,
       const userPoolId = UserPool?.Id as string;
       const { UserPoolClient } = await client.send(new CreateUserPoolClientCommand(userPoolClientInput(service, userPoolId)));
       ids = { userPoolId, userPoolClientId: UserPoolClient?.ClientId as string };
+    } else {
+      // A pool kept from an earlier start: its client takes the template's settings again (token lifetimes included),
+      // so cognito-local issues tokens that last as long as AWS's.
+      const settings: Record<string, unknown> = { ...userPoolClientInput(service, ids.userPoolId) };
+      delete settings.GenerateSecret; // set at creation only
+      await client.send(
+        new UpdateUserPoolClientCommand({ ...(settings as object), ClientId: ids.userPoolClientId } as UpdateUserPoolClientCommandInput),
+      );
     }
     if (recorded?.userPoolId !== ids.userPoolId || recorded.userPoolClientId !== ids.userPoolClientId) {
       writeFileSync(idsFile, `${JSON.stringify(ids, null, 2)}\n`);

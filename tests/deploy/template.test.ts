@@ -1,12 +1,13 @@
 /**
  * The deploy checks (`npm run test:deploy`): the prod template, in its three variants (as is, with the legacy NLB,
  * with the workshop's table adopted), checked before AWS sees it against AWS's resource specification, the security
- * rules of cfn-nag and checkov that fit it, and cfn-lint where it is installed. Then each check is shown catching a
+ * rules of cfn-nag and checkov that fit it, and cfn-lint where it is installed; the account stack's template too. Then each check is shown catching a
  * fault put into an otherwise clean template.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEMPLATE_FILE as ACCOUNT_TEMPLATE } from '../../infra/logging-role';
 import { packageProd } from '../infra/package';
 import { cfnLint, cfnLintPath, KNOWN_BENIGN } from './cfnLint';
 import { checkSecurity } from './securityRules';
@@ -51,6 +52,24 @@ describe.each(VARIANTS)('the prod template $variant', ({ variant }) => {
     test(`passes cfn-lint (known benign: ${Object.keys(KNOWN_BENIGN).join(', ')})`, () => {
       const file = join(scratch, `${variant.replace(/\W+/g, '-')}.json`);
       expect(lines(cfnLint(CFN_LINT, template(variant), file))).toEqual([]);
+    }, 120_000);
+  }
+});
+
+describe("the account stack's template (infra/api-gateway-logging-role.json: API Gateway's logging role, made once per account)", () => {
+  const account = JSON.parse(readFileSync(ACCOUNT_TEMPLATE, 'utf8')) as Template;
+
+  test("matches AWS's resource specification", () => {
+    expect(lines(checkAgainstSpec(account))).toEqual([]);
+  });
+
+  test('passes the security rules', () => {
+    expect(lines(checkSecurity(account))).toEqual([]);
+  });
+
+  if (CFN_LINT) {
+    test('passes cfn-lint', () => {
+      expect(lines(cfnLint(CFN_LINT, account, join(scratch, 'account.json')))).toEqual([]);
     }, 120_000);
   }
 });

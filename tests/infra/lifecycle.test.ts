@@ -105,4 +105,118 @@ describe("the user pool's email", () => {
     expect(textOf(email.SourceArn)).toBe(`arn:\${AWS::Partition}:ses:\${AWS::Region}:\${AWS::AccountId}:identity/${SES_IDENTITY}`);
     expect(email.From).toBe(FROM);
   });
+
+  // AWS: a pool sets EmailSubject and EmailMessage only with EmailSendingAccount DEVELOPER (SES).
+  const messageOf = (t: Template) => chosen(t, properties(t, 'CognitoUserPool').VerificationMessageTemplate);
+
+  test("Cognito's sender: its default verification message (no subject or text of ours, which AWS allows only with SES)", () => {
+    expect(messageOf(template)).toEqual({ DefaultEmailOption: 'CONFIRM_WITH_CODE' });
+  });
+
+  test('SES: the message the README shows, with the code', () => {
+    expect(messageOf(withSes)).toEqual({
+      DefaultEmailOption: 'CONFIRM_WITH_CODE',
+      EmailSubject: 'Your Mythical Mysfits verification code',
+      EmailMessage: 'Welcome to Mythical Mysfits! Your verification code is {####}',
+    });
+  });
+
+  test("the EmailSender output (what `serverless info` shows) names the stage's sender", () => {
+    expect(chosen(template, template.Outputs?.EmailSender?.Value)).toMatch(/^Cognito's own sender, about 50 emails a day/);
+    expect(chosen(withSes, withSes.Outputs?.EmailSender?.Value)).toBe(`Amazon SES, from ${FROM} (identity ${SES_IDENTITY})`);
+    expect(chosen(adopted, adopted.Outputs?.EmailSender?.Value)).toMatch(new RegExp(`^the kept pool ${POOL_ID}`));
+  });
+});
+
+describe('beside other stages in one account: nothing account-wide, every fixed name its stage’s own', () => {
+  /** Types that are one setting per account (and Region): a stack that has one overwrites every other's, and its remove undoes it. */
+  const ACCOUNT_WIDE = [
+    'AWS::ApiGateway::Account',
+    'AWS::IAM::AccountAlias',
+    'AWS::S3::AccountPublicAccessBlock',
+    'AWS::EC2::EBSDefaultEncryption',
+    'AWS::GuardDuty::Detector',
+    'AWS::Config::ConfigurationRecorder',
+    'AWS::SecurityHub::Hub',
+    'AWS::Lambda::CodeSigningConfig',
+    'AWS::Logs::AccountPolicy',
+    'AWS::CloudTrail::Trail',
+    'AWS::SES::ConfigurationSet',
+    'AWS::Athena::DataCatalog',
+  ];
+
+  test("the stack sets no account-wide setting: API Gateway's logging role is the account's (infra/logging-role.js)", () => {
+    for (const t of [template, adopted, withSes]) {
+      expect(Object.values(t.Resources).filter((r) => ACCOUNT_WIDE.includes(r.Type))).toEqual([]);
+    }
+    // The stage logs with whatever role the account has; the stack neither makes one nor waits for one.
+    expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id)).not.toContain('ApiGatewayCloudWatchRole');
+    expect(resource(template, 'ApiGatewayStage').DependsOn).toBeUndefined();
+  });
+
+  /** Every name a resource is given in the template (a property ending in Name, at any depth), as [logical id, path, value]. */
+  function fixedNames(t: Template): Array<[string, string, string]> {
+    const found: Array<[string, string, string]> = [];
+    const visit = (id: string, path: string, value: unknown) => {
+      if (!value || typeof value !== 'object') return;
+      for (const [key, item] of Object.entries(value)) {
+        if (
+          /^(TableName|FunctionName|LogGroupName|TopicName|DashboardName|UserPoolName|ClientName|DeliveryStreamName|Name|BucketName|RoleName)$/.test(
+            key,
+          ) &&
+          typeof item === 'string'
+        ) {
+          found.push([id, `${path}${key}`, item]);
+        } else visit(id, `${path}${key}.`, item);
+      }
+    };
+    for (const [id, r] of Object.entries(t.Resources)) visit(id, '', r.Properties);
+    return found;
+  }
+
+  test("every resource given a name of its own has the stage in it, so two stages' names never meet", () => {
+    const stage = 'prod';
+    const names = fixedNames(template).filter(([, path]) => !/(Columns|Schema|RecoveryMechanisms|Parameters)\.\d+\.|Dimensions/.test(path));
+    // The fixed-name resources, listed: a new one is a decision (its name must carry the stage).
+    expect([...new Set(names.map(([id]) => template.Resources[id]?.Type))].sort()).toEqual([
+      'AWS::ApiGateway::Authorizer',
+      'AWS::ApiGateway::RequestValidator',
+      'AWS::ApiGateway::RestApi',
+      'AWS::ApiGateway::VpcLink', // the legacy switch's, made only with it
+      'AWS::Athena::WorkGroup',
+      'AWS::CloudFront::OriginAccessControl',
+      'AWS::CloudFront::ResponseHeadersPolicy',
+      'AWS::CloudWatch::Dashboard',
+      'AWS::Cognito::UserPool',
+      'AWS::Cognito::UserPoolClient',
+      'AWS::DynamoDB::Table',
+      'AWS::Glue::Database',
+      'AWS::Glue::Table',
+      'AWS::KinesisFirehose::DeliveryStream',
+      'AWS::Lambda::Function',
+      'AWS::Logs::LogGroup',
+      'AWS::SNS::Topic',
+    ]);
+    // Names that live inside a resource of the stage's own (an authorizer in its API, a table in its database) need not.
+    const inside = new Set(['AWS::ApiGateway::Authorizer', 'AWS::Glue::Table']);
+    for (const [id, path, name] of names) {
+      if (inside.has(String(template.Resources[id]?.Type))) continue;
+      expect([id, path, name]).toEqual([
+        id,
+        path,
+        expect.stringMatching(new RegExp(`(mysfits[-_]${stage}(?![A-Za-z0-9])|^${stage}-mysfits)`)),
+      ]);
+    }
+  });
+
+  test('the named resources a remove keeps are adopted by name on the next deploy, never made twice (README)', () => {
+    // (The Framework retains each function's versions; they go with the function.)
+    const kept = Object.entries(template.Resources).filter(([, r]) => r.DeletionPolicy === 'Retain' && r.Type !== 'AWS::Lambda::Version');
+    expect(kept.map(([id]) => id).sort()).toEqual(['ClicksBucket', 'CognitoUserPool', 'MysfitsTable', 'UserActivityTable']);
+    // Each one with a fixed name has a switch that leaves it out (createMysfitsTable, createActivityTable, userPoolId).
+    for (const [id, r] of kept) {
+      if (id === 'ClicksBucket') expect(r.Properties?.BucketName).toBeUndefined();
+      else expect(present(adopted, r.Type).map(([found]) => found)).not.toContain(id);
+    }
+  });
 });

@@ -131,10 +131,42 @@ describe('the alarms', () => {
     expect(props.Dimensions).toEqual([{ Name: 'service', Value: SERVICE.service }]);
   });
 
-  test('without an alarm email the topic has no subscription; with one, it is emailed', () => {
+  test('without an alarm email the topic has no subscription; with one, it is emailed what goes into ALARM or out of it', () => {
     expect(resourcesOfType(template, 'AWS::SNS::Subscription')).toEqual([]);
     const [, subscription] = onlyResourceOfType(withEmail.template, 'AWS::SNS::Subscription');
-    expect(subscription.Properties).toEqual({ TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: ALARM_EMAIL });
+    expect(subscription.Properties).toEqual({
+      TopicArn: { Ref: 'AlarmTopic' },
+      Protocol: 'email',
+      Endpoint: ALARM_EMAIL,
+      FilterPolicyScope: 'MessageBody',
+      FilterPolicy: { $or: [{ NewStateValue: ['ALARM'] }, { OldStateValue: ['ALARM'] }] },
+    });
+  });
+
+  test("a new alarm's first evaluation (INSUFFICIENT_DATA -> OK) is not mailed; a failure and its recovery are", () => {
+    // What the email filter lets through, for CloudWatch's notification bodies: SNS's $or of exact matches.
+    const [, subscription] = onlyResourceOfType(withEmail.template, 'AWS::SNS::Subscription');
+    const filter = (subscription.Properties?.FilterPolicy as { $or: Array<Record<string, string[]>> }).$or;
+    const mailed = (OldStateValue: string, NewStateValue: string) =>
+      filter.some((clause) =>
+        Object.entries(clause).every(([key, values]) => values.includes(key === 'OldStateValue' ? OldStateValue : NewStateValue)),
+      );
+    expect(mailed('INSUFFICIENT_DATA', 'OK')).toBe(false);
+    expect(mailed('INSUFFICIENT_DATA', 'ALARM')).toBe(true);
+    expect(mailed('OK', 'ALARM')).toBe(true);
+    expect(mailed('ALARM', 'OK')).toBe(true);
+  });
+
+  test("every metric-math alarm is within CloudWatch's hard limit: at most 10 metrics and one watched expression", () => {
+    const mathAlarms = alarms().filter(([, a]) => a.Metrics);
+    expect(mathAlarms.length).toBe(2 * tables().length);
+    for (const [, a] of mathAlarms) {
+      const metrics = a.Metrics ?? [];
+      expect(metrics.filter((m) => m.MetricStat).length).toBeLessThanOrEqual(10);
+      expect(metrics.filter((m) => m.Expression)).toHaveLength(1);
+    }
+    // Today: 2 for throttles, 8 for system errors (one per DynamoDB operation the functions use).
+    expect(alarm('MysfitsTableSystemErrorsAlarm').Metrics?.filter((m) => m.MetricStat)).toHaveLength(8);
   });
 });
 
@@ -220,7 +252,8 @@ describe('traces and logs', () => {
     expect(setting.Format).not.toMatch(/sourceIp|userAgent|identity\./);
     expect(setting.DestinationArn).toEqual({ 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] });
     expect(properties(template, 'ApiAccessLogGroup').RetentionInDays).toBe(Number(PROD.logRetentionInDays));
-    expect(properties(template, 'ApiGatewayAccount').CloudWatchRoleArn).toEqual({ 'Fn::GetAtt': ['ApiGatewayCloudWatchRole', 'Arn'] });
+    // API Gateway writes it with the account's role, which the stack does not set (tests/infra/lifecycle.test.ts).
+    expect(resourcesOfType(template, 'AWS::ApiGateway::Account')).toEqual([]);
   });
 
   test("every log group has the stage's retention", () => {

@@ -30,6 +30,15 @@ export interface Packaged {
   template: Template;
   /** The names of the files `serverless package` wrote to its package directory. */
   files: string[];
+  /** What the command printed (stdout, then stderr). */
+  output: string;
+}
+
+/** A `serverless package` that failed: its exit code, what it printed, and whether it wrote a package directory. */
+export interface Refused {
+  code: number;
+  output: string;
+  wroteSomething: boolean;
 }
 
 /** Build output and local state that packaging neither needs nor may share with a running local stack. */
@@ -70,6 +79,19 @@ function packagingEnv(tmp: string): NodeJS.ProcessEnv {
  * the directory it runs in, so two runs there at once, or one beside `npm start`, break each other.
  */
 export async function packageProd(params: Record<string, string> = {}): Promise<Packaged> {
+  const result = await runPackage(params);
+  if ('code' in result) throw new Error(`serverless package failed (exit code ${result.code}):\n${result.output}`);
+  return result;
+}
+
+/** `serverless package --stage prod` that must fail: how it failed; throws if it packaged. */
+export async function packageProdRefused(params: Record<string, string>): Promise<Refused> {
+  const result = await runPackage(params);
+  if (!('code' in result)) throw new Error(`serverless package with ${JSON.stringify(params)} packaged; it should have stopped`);
+  return result;
+}
+
+async function runPackage(params: Record<string, string>): Promise<Packaged | Refused> {
   const root = await mkdtemp(join(tmpdir(), 'mysfits-infra-'));
   try {
     const service = join(root, 'service');
@@ -88,15 +110,25 @@ export async function packageProd(params: Record<string, string> = {}): Promise<
       output,
       ...Object.entries(params).map(([name, value]) => `--param=${name}=${value}`),
     ];
+    let printed: { stdout: string; stderr: string };
     try {
-      await run('npx', args, { cwd: service, env: packagingEnv(tmp), timeout: 110_000, maxBuffer: 10 * 1024 * 1024 });
+      printed = await run('npx', args, { cwd: service, env: packagingEnv(tmp), timeout: 110_000, maxBuffer: 10 * 1024 * 1024 });
     } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-      throw new Error(`npx ${args.join(' ')} failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: error });
+      const { stdout, stderr, code } = error as { stdout?: string; stderr?: string; code?: unknown };
+      if (typeof code !== 'number') throw error; // killed by the timeout, or npx not found: not a refusal
+      const wrote = await Promise.all(
+        [output, join(service, '.serverless')].map((dir) =>
+          readdir(dir).then(
+            () => true,
+            () => false,
+          ),
+        ),
+      );
+      return { code, output: `${stdout ?? ''}\n${stderr ?? ''}`, wroteSomething: wrote.some(Boolean) };
     }
 
     const template = JSON.parse(await readFile(join(output, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
-    return { template, files: await readdir(output) };
+    return { template, files: await readdir(output), output: `${printed.stdout}\n${printed.stderr}` };
   } finally {
     await rm(root, { recursive: true, force: true });
   }

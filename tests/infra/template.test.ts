@@ -72,6 +72,11 @@ describe('the Cognito authorizer', () => {
     expect(props.RestApiId).toEqual({ Ref: 'ApiGatewayRestApi' });
   });
 
+  test('caches no answer: a token is refused as soon as it expires, not up to a cached TTL later', () => {
+    const [, authorizer] = onlyResourceOfType(template, 'AWS::ApiGateway::Authorizer');
+    expect(authorizer.Properties?.AuthorizerResultTtlInSeconds).toBe(0);
+  });
+
   test('every route but the CORS preflights is in the table below, so a new route needs a decision', () => {
     // Arrange
     const methods = resourcesOfType(template, 'AWS::ApiGateway::Method')
@@ -141,6 +146,18 @@ describe('the user pool', () => {
     expect(props.GenerateSecret).toBe(false);
     expect(props.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
     expect(props.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+  });
+
+  test('ID and access tokens last 15 minutes, so a signed-out or stolen one works at most that long; the refresh token 30 days', () => {
+    const [, client] = onlyResourceOfType(template, 'AWS::Cognito::UserPoolClient');
+    expect(client.Properties).toMatchObject({
+      IdTokenValidity: 15,
+      AccessTokenValidity: 15,
+      RefreshTokenValidity: 30,
+      TokenValidityUnits: { IdToken: 'minutes', AccessToken: 'minutes', RefreshToken: 'days' },
+      // Log out revokes the refresh token (README, "What the browser is protected by").
+      EnableTokenRevocation: true,
+    });
   });
 });
 
@@ -315,12 +332,13 @@ describe('the functions', () => {
     expect(roles).toEqual(FUNCTIONS.map((fn) => ({ 'Fn::GetAtt': [`${prefix(fn)}Role`, 'Arn'] })));
     expect(new Set(roles.map((role) => JSON.stringify(role))).size).toBe(FUNCTIONS.length);
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
-    // The others: the delivery stream's own (tested with the clicks pipeline) and API Gateway's, for access logs.
+    // The other: the delivery stream's own (tested with the clicks pipeline). API Gateway's logging role is the
+    // account's, not the stack's (tests/infra/lifecycle.test.ts).
     expect(
       resourcesOfType(template, 'AWS::IAM::Role')
         .map(([id]) => id)
         .sort(),
-    ).toEqual([...FUNCTIONS.map((fn) => `${prefix(fn)}Role`), 'ClicksFirehoseRole', 'ApiGatewayCloudWatchRole'].sort());
+    ).toEqual([...FUNCTIONS.map((fn) => `${prefix(fn)}Role`), 'ClicksFirehoseRole'].sort());
   });
 
   test.each(FUNCTIONS)("%s's role can be assumed by Lambda only, and has no managed policies", (fn) => {
