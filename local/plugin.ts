@@ -21,6 +21,7 @@ import { assertPortFree, freePort } from '../dev/ports';
 import { deployedName, type ResolvedService } from '../dev/service';
 import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
 import { banner, type StartTimes } from './banner';
+import { decodedRecords } from './decodedRecords';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
 import { hideOfflineRouteTable } from './offlineRouteTable';
 import { installReadableLogs, type ReadableLogs } from './readableLogs';
@@ -95,6 +96,8 @@ export class LocalSystemPlugin {
   private readonly offlineShutdown = new Map<NodeJS.Signals, Array<(...args: unknown[]) => void>>();
   /** What an invocation started for itself, stopped after it. */
   private readonly forInvocation: Array<() => Promise<void>> = [];
+  /** What invoke local printed, kept for a transformation function, whose answer is shown decoded after it. */
+  private invocationOutput?: string[];
   private readonly onSignal = (signal: NodeJS.Signals) => this.shutDown(signal);
   private signalledAt = 0;
   /** The project's folder (serverless-esbuild later points serviceDir at its build folder). */
@@ -330,6 +333,17 @@ export class LocalSystemPlugin {
     // invoke local has put the function's configured settings in process.env; these point them at the local services.
     const configured = { ...service.provider.environment, ...definition?.environment };
     for (const [name, value] of Object.entries(settings)) if (name in configured) process.env[name] = value;
+    if (functionKey === transformationFunction(service)) this.keepInvocationOutput();
+  }
+
+  /** Tees stdout from now on, so afterInvoke can show the transformation's answer decoded. */
+  private keepInvocationOutput(): void {
+    const kept: string[] = (this.invocationOutput = []);
+    const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
+    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+      kept.push(String(chunk));
+      return write(chunk, ...rest);
+    }) as typeof process.stdout.write;
   }
 
   private async runningSystem(): Promise<StackInfo | undefined> {
@@ -353,7 +367,13 @@ export class LocalSystemPlugin {
     });
     mkdirSync(this.dataDir, { recursive: true });
     const db: DynamoDbLocal = await startDatabase(service, ports.dynamodb, this.dataDir);
-    this.forInvocation.push(() => db.stop());
+    this.utils.log.notice(
+      `No local system is running: started DynamoDB Local on ${db.endpoint} (data in ${this.dataDir}) for this invocation.`,
+    );
+    this.forInvocation.push(async () => {
+      await db.stop();
+      this.utils.log.notice('Stopped DynamoDB Local.');
+    });
     // What the invocation started never keeps the process alive (a handler that fails to load ends it all the
     // same), and goes with it: at exit, or on Ctrl-C.
     for (const handle of [db.process, db.process.stdout, db.process.stderr]) (handle as { unref?: () => void } | null)?.unref?.();
@@ -378,6 +398,9 @@ export class LocalSystemPlugin {
       const settings = localSettings(info);
       const transform = transformInProcess(service, this.root, transformationFunction(service), settings);
       const stream: FirehoseStandIn = await startClicksStream(service, await freePort(), this.dataDir, transform, false);
+      this.utils.log.notice(
+        `Started the clicks stream for this invocation: what it takes goes to ${join(this.dataDir, 'clicks-bucket')} when it ends.`,
+      );
       this.forInvocation.push(() => stream.stop());
       info.firehoseEndpoint = stream.endpoint;
     }
@@ -385,6 +408,8 @@ export class LocalSystemPlugin {
   }
 
   private async afterInvoke(): Promise<void> {
+    const decoded = this.invocationOutput && decodedRecords(this.invocationOutput.join(''));
+    if (decoded) process.stderr.write(`\n${decoded}\n`);
     // Those helpers hold nothing open (see startForInvocation): this does, until they have stopped.
     const holdOpen = setInterval(() => undefined, 1_000);
     try {

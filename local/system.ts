@@ -189,7 +189,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     if (dbResult.status === 'rejected') throw dbResult.reason;
     if (cognitoResult.status === 'rejected') throw cognitoResult.reason;
     const [db, cognito] = [dbResult.value, cognitoResult.value];
-    const ids = await ensureUserPool(service, cognito.endpoint, join(dataDir, 'user-pool.json')).catch((error: Error) => {
+    const ids = await ensureUserPool(service, cognito.endpoint, join(dataDir, 'user-pool.json'), options.notice).catch((error: Error) => {
       throw new StartError(
         `The local Cognito cannot use its data in ${join(dataDir, 'cognito')} (${error.message}); ${resetHint(dataDir)}.`,
       );

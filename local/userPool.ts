@@ -3,7 +3,7 @@
  * local stage's auth flows), created on first start and reused afterwards with the same ids. The ids are kept in
  * user-pool.json; if that file is lost or damaged, the pool is found again by its name in the local Cognito.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
@@ -91,10 +91,19 @@ async function findByName(client: CognitoIdentityProviderClient, poolName: strin
   return undefined;
 }
 
-/** The pool and client recorded in `idsFile` (or found by name) if they exist in the local Cognito, else new ones. */
-export async function ensureUserPool(service: ResolvedService, endpoint: string, idsFile: string): Promise<UserPoolIds> {
+/**
+ * The pool and client recorded in `idsFile` (or found by name) if they exist in the local Cognito, else new ones.
+ * A file that is there but damaged, or names a pool that is gone, is repaired, and `notice` says so in one line.
+ */
+export async function ensureUserPool(
+  service: ResolvedService,
+  endpoint: string,
+  idsFile: string,
+  notice: (text: string) => void = () => undefined,
+): Promise<UserPoolIds> {
   const client = new CognitoIdentityProviderClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
+    const fileThere = existsSync(idsFile);
     const recorded = readUserPoolIds(idsFile);
     let ids = recorded && (await exists(client, recorded)) ? recorded : undefined;
     ids ??= await findByName(
@@ -102,6 +111,11 @@ export async function ensureUserPool(service: ResolvedService, endpoint: string,
       String(userPoolProperties(service).UserPoolName),
       String(userPoolClientProperties(service).ClientName),
     );
+    if (fileThere && ids !== recorded) {
+      const what = recorded ? `named a pool that is gone` : 'was damaged';
+      const done = ids ? `found the pool ${ids.userPoolId} again by its name` : 'made a new pool';
+      notice(`${idsFile} ${what}: ${done}, and wrote the file again.`);
+    }
     if (!ids) {
       const { UserPool } = await client.send(new CreateUserPoolCommand(userPoolInput(service)));
       const userPoolId = UserPool?.Id as string;

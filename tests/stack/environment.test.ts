@@ -110,6 +110,9 @@ test('a truncated user-pool.json and mailbox.json are repaired: the same pool is
       userPoolClientId: before.userPoolClientId,
     });
     expect(again.output()).toContain(`The mailbox file was damaged: moved it to ${join(dataDir, 'mailbox.json.damaged')}`);
+    expect(again.output()).toContain(
+      `${join(dataDir, 'user-pool.json')} was damaged: found the pool ${before.userPoolId} again by its name, and wrote the file again.`,
+    );
     expect(readFileSync(join(dataDir, 'mailbox.json.damaged'), 'utf8')).toBe('[{"address":"ada@exa');
     const mailbox = await fetch(`${again.info.websiteUrl}/mailbox.json`);
     expect(await mailbox.json()).toEqual({ messages: [] });

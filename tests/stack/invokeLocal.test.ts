@@ -99,6 +99,15 @@ describe('with no local system running', () => {
     expect(answers.getMe?.result.body).toMatchObject({ userId: SAMPLE_USER.sub, adopted: [EVANGELINE], liked: [] });
     // The clicks went through the stream's transformation into the "bucket".
     expect(filesUnder(join(dataDir, 'clicks-bucket', 'clicks')).length).toBeGreaterThan(0);
+    // What the plugin started and stopped for each invocation is said, in a line each.
+    for (const invocation of Object.values(answers)) {
+      expect(invocation.output).toContain(`No local system is running: started DynamoDB Local on http://127.0.0.1:${ports.dynamodb}`);
+      expect(invocation.output).toContain('Stopped DynamoDB Local.');
+    }
+    expect(answers.recordClicks?.output).toContain('Started the clicks stream for this invocation');
+    // The transformation's base64 answer, decoded for a person.
+    expect(answers.enrichClicks?.output).toContain('The records decoded');
+    expect(answers.enrichClicks?.output).toMatch(/ Ok  \{"eventTime":.*"name":"Evangeline"/);
   });
 });
 
@@ -114,6 +123,7 @@ describe('with the local system running', () => {
     for (const functionKey of order) {
       const invocation = await invokeLocal(functionKey, stack.ports, stack.dataDir);
       expect({ functionKey, answer: outcome(functionKey, invocation) }).toEqual({ functionKey, answer: withoutSystem[functionKey] });
+      expect(invocation.output).not.toContain('No local system is running');
       if (functionKey === 'likeMysfit') {
         // The like is in the running system's database, seen through its API.
         expect((await api(stack, `/mysfits/${EVANGELINE}`)).body.likes).toBe(Number(before.body.likes) + 1);

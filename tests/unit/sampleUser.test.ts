@@ -29,3 +29,9 @@ test("the sample user is not the person the README's steps sign up, and the READ
   expect(signedUp).not.toContain(SAMPLE_USER.email);
   expect(readme).toContain(SAMPLE_USER.email);
 });
+
+test("the clicks in the transformation's sample event are the sample user's", () => {
+  const event = JSON.parse(readFileSync(join(PROJECT_ROOT, 'events', 'enrichClicks.json'), 'utf8')) as { records: Array<{ data: string }> };
+  const clickers = event.records.map((r) => (JSON.parse(Buffer.from(r.data, 'base64').toString('utf8')) as { userId: string }).userId);
+  expect(new Set(clickers)).toEqual(new Set([SAMPLE_USER.sub]));
+});
