@@ -107,7 +107,7 @@ describe('with no local system running', () => {
     expect(answers.recordClicks?.output).toContain('Started the clicks stream for this invocation');
     // The transformation's base64 answer, decoded for a person.
     expect(answers.enrichClicks?.output).toContain('The records decoded');
-    expect(answers.enrichClicks?.output).toMatch(/ Ok  \{"eventTime":.*"name":"Evangeline"/);
+    expect(answers.enrichClicks?.output).toMatch(/ Ok {2}\{"eventTime":.*"name":"Evangeline"/);
   });
 });
 
