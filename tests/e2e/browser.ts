@@ -1,20 +1,18 @@
-/** Debian's Chromium driven by playwright-core, headless, allowed to reach 127.0.0.1 only. */
-import { existsSync, mkdirSync } from 'node:fs';
+/** A Chromium (dev/chromium.ts: CHROMIUM_PATH, the system's, or the npm package's) driven by playwright-core, headless, allowed to reach 127.0.0.1 only. */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { resolveChromium } from '../../dev/chromium';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(__dirname, 'screenshots');
 
 /** The browser, or at once the one sentence that says what to install: never a hang, never a download. */
-export function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    return Promise.reject(
-      new Error(`Chromium was not found at ${CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to it.`),
-    );
-  }
+export async function launch(): Promise<Browser> {
+  const { path, source } = await resolveChromium();
+  // Which browser ran, for whoever reads the tier's output.
+  process.stderr.write(`Browser tests in ${source}: ${path}\n`);
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: path,
     args: [
       '--headless',
       '--no-sandbox',

@@ -148,9 +148,7 @@ test('Chromium missing: the browser tier fails in seconds with the sentence, and
     );
   });
   expect(code).toBe(1);
-  expect(output).toContain(
-    'Chromium was not found at /nowhere/chromium: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to it.',
-  );
+  expect(output).toContain('Chromium was not found at /nowhere/chromium (CHROMIUM_PATH): set it to a Chromium, or unset it.');
   // The tier's system would keep its DynamoDB files in a mysfits-stack-* folder: none was started.
   expect(processesMentioning('mysfits-stack-')).toEqual([]);
 });
