@@ -309,7 +309,7 @@ const alarmId = (name) =>
   name
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
-    .map((word) => word[0].toUpperCase() + word.slice(1))
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join('');
 
 /** @param {unknown} value @param {string} name */

@@ -181,8 +181,8 @@ function withCache(throttled, cache) {
     Object.entries(everyMethod).filter(([key]) => key.startsWith('Throttling') || key === 'MetricsEnabled'),
   );
   return [
-    ...throttled.filter((s) => s !== everyMethod),
     { ...everyMethod, CachingEnabled: false },
+    ...throttled.filter((s) => s !== everyMethod),
     ...cache.methods.map((m) => ({
       ResourcePath: m.resourcePath,
       HttpMethod: 'GET',

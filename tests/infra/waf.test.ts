@@ -4,6 +4,7 @@
  * and what they exclude, the POST /clicks body limit, the blocked answers, the logging, the alarms and the dashboard;
  * and the switch off, which leaves no WAF resource.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- WAF's rule statements are deep, many-shaped JSON, read here by path */
 import { resolvedServiceSync, stageParams } from '../../dev/service';
 import { ROUTES } from '../../dev/functions';
 import { chosen, dependsOn, packageProd, properties, resource, resourcesOfType, textOf, type Template } from './package';
@@ -19,13 +20,12 @@ let adopted: Template;
 let off: Template;
 
 beforeAll(async () => {
-  [template, adopted, off] = (
-    await Promise.all([
-      packageProd(),
-      packageProd({ userPoolId: POOL_ID, createMysfitsTable: 'false', createActivityTable: 'false', ...OTHER_LIMITS }),
-      packageProd({ webFirewall: 'false' }),
-    ])
-  ).map((p) => p.template);
+  const [plain, adoptedPool, switchedOff] = await Promise.all([
+    packageProd(),
+    packageProd({ userPoolId: POOL_ID, createMysfitsTable: 'false', createActivityTable: 'false', ...OTHER_LIMITS }),
+    packageProd({ webFirewall: 'false' }),
+  ]);
+  [template, adopted, off] = [plain.template, adoptedPool.template, switchedOff.template];
 }, 150_000);
 
 interface Rule {
