@@ -17,6 +17,11 @@ export const ACTIONS_WITHOUT_RESOURCES = new Set([
   'cloudformation:ValidateTemplate',
   'cloudformation:ListExports',
   'cognito-idp:CreateUserPool',
+  // What WAF needs to log a web ACL to CloudWatch Logs (the service role's, infra/pipeline-role.yml).
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
 ]);
 
 /**
@@ -36,6 +41,7 @@ export const SERVICE_ROLE_SERVICES = new Set([
   'sns',
   'cognito-idp',
   'cloudfront',
+  'wafv2',
 ]);
 
 /** AWS-managed policies a role may carry, each for a reason no inline policy can express better. */
