@@ -47,8 +47,11 @@ export class ClickTracker {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!leaving && (this.sending || Date.now() < this.notBefore)) return this.later();
-    const batch = this.retrying ?? { clicks: this.queue.splice(0, MAX_BATCH), tries: 0 };
+    const batch = this.retrying ?? { clicks: [], tries: 0 };
     this.retrying = undefined;
+    // A batch sent again goes as it was; leaving, it takes what is queued along (within the API's 50 a batch).
+    if (batch.clicks.length === 0 || leaving)
+      batch.clicks.push(...this.queue.splice(0, (leaving ? 2 : 1) * MAX_BATCH - batch.clicks.length));
     if (batch.clicks.length === 0) return;
     batch.tries += 1;
     this.sending = true;
