@@ -248,7 +248,8 @@ function firewallResources(s) {
       Properties: {
         Name: apiName,
         Scope: 'REGIONAL',
-        Description: `${s.prefix}: the API stage's web firewall`,
+        // WAF takes letters, digits, spaces and = : # @ / - , . + here (cfn-lint E3031): no apostrophe.
+        Description: `${s.prefix} API stage web firewall`,
         DefaultAction: { Allow: {} },
         Rules: apiRules,
         CustomResponseBodies: {
@@ -277,7 +278,7 @@ function firewallResources(s) {
       Properties: {
         Name: poolName,
         Scope: 'REGIONAL',
-        Description: `${s.prefix}: the user pool's web firewall`,
+        Description: `${s.prefix} user pool web firewall`,
         DefaultAction: { Allow: {} },
         Rules: poolRules,
         VisibilityConfig: visibility(poolName),
