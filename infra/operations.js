@@ -8,8 +8,13 @@
  * - alarms: the API's 5XX rate and p99 latency (thresholds from stage params), errors and throttles of every
  *   function, throttled requests and system errors of every table, failed deliveries of every delivery stream, and
  *   clicks the transformation could not enrich (the EnrichmentFailures metric, shared/metrics.ts);
- * - one dashboard: requests, errors and p50/p99 per route, likes and adoptions, clicks, Lambda concurrency, and
- *   DynamoDB capacity and throttles.
+ * - 429s per route: API Gateway has no metric of its own for them (4XXError counts 400, 401, 404 and 429 alike), so a
+ *   metric filter on the access log counts the lines with status 429 by route (`<namespace>/Api` TooManyRequests);
+ *   an alarm per route over `throttledThreshold` in 5 minutes;
+ * - blocked requests of every rule of every web ACL (./waf.js, when the firewall is on): an alarm per rule over
+ *   `wafBlockedThreshold` in 5 minutes (AWS/WAFV2 BlockedRequests by WebACL, Rule and Region);
+ * - one dashboard: requests, errors and p50/p99 per route, 429s per route, blocked requests per rule, likes and
+ *   adoptions, clicks, Lambda concurrency, and DynamoDB capacity and throttles.
  * Plain CloudFormation rather than serverless-plugin-aws-alerts: the per-route widgets and the API-wide alarms need
  * the stage this project makes itself (./rest-api.js), and what is generated here is tested like any resource.
  */
@@ -41,6 +46,8 @@ class Operations {
     const api = resources.ApiGatewayRestApi;
     if (!stage || !api) throw new Error('operations: the template has no API stage (./rest-api.js runs first)');
     const errorRate = positive(settings.apiErrorRate, 'apiErrorRate');
+    const throttledThreshold = atLeastZero(settings.throttledThreshold, 'throttledThreshold');
+    const blockedThreshold = atLeastZero(settings.wafBlockedThreshold, 'wafBlockedThreshold');
     const latency = positive(settings.apiLatencyP99Ms, 'apiLatencyP99Ms');
     const namespace = String(settings.metricsNamespace || '');
     if (!namespace) throw new Error('operations: custom.operations.metricsNamespace is not set');
@@ -168,6 +175,72 @@ class Operations {
         ComparisonOperator: 'LessThanThreshold',
       });
     }
+    // 429s per route, counted from the access log (API Gateway's own metrics do not tell them from other 4XX).
+    const apiNamespace = `${namespace}/Api`;
+    if (!resources.ApiAccessLogGroup) throw new Error('operations: the template has no ApiAccessLogGroup (./rest-api.js runs first)');
+    add('TooManyRequestsMetricFilter', {
+      Type: 'AWS::Logs::MetricFilter',
+      Properties: {
+        LogGroupName: { Ref: 'ApiAccessLogGroup' },
+        FilterPattern: '{ $.status = "429" }',
+        MetricTransformations: [
+          {
+            MetricNamespace: apiNamespace,
+            MetricName: 'TooManyRequests',
+            MetricValue: '1',
+            Unit: 'Count',
+            Dimensions: [{ Key: 'route', Value: '$.route' }],
+          },
+        ],
+      },
+    });
+    const routes = routesOf(service);
+    for (const { method, path } of routes) {
+      const route = `${method} ${path}`;
+      alarm(
+        `${alarmId(route)}TooManyRequestsAlarm`,
+        `${route}: more than ${throttledThreshold} requests answered 429 in ${PERIOD / 60} minutes`,
+        {
+          Namespace: apiNamespace,
+          MetricName: 'TooManyRequests',
+          Dimensions: [{ Name: 'route', Value: route }],
+          Statistic: 'Sum',
+          Period: PERIOD,
+          Threshold: throttledThreshold,
+          ComparisonOperator: 'GreaterThanThreshold',
+        },
+      );
+    }
+
+    // Blocked requests of every web firewall rule: a sudden rise is an attack, or a rule refusing the site's own calls.
+    const firewallRules = ofType(resources, 'AWS::WAFv2::WebACL').flatMap(([aclId, acl]) =>
+      acl.Properties.Rules.map((/** @type {any} */ rule) => ({
+        aclId,
+        webAcl: String(acl.Properties.VisibilityConfig.MetricName),
+        rule: String(rule.Name),
+        metric: String(rule.VisibilityConfig.MetricName),
+      })),
+    );
+    for (const { aclId, webAcl, rule, metric } of firewallRules) {
+      alarm(
+        `${aclId}${alarmId(rule)}BlockedAlarm`,
+        `${webAcl} ${rule}: more than ${blockedThreshold} requests blocked in ${PERIOD / 60} minutes`,
+        {
+          Namespace: 'AWS/WAFV2',
+          MetricName: 'BlockedRequests',
+          Dimensions: [
+            { Name: 'WebACL', Value: webAcl },
+            { Name: 'Rule', Value: metric },
+            { Name: 'Region', Value: { Ref: 'AWS::Region' } },
+          ],
+          Statistic: 'Sum',
+          Period: PERIOD,
+          Threshold: blockedThreshold,
+          ComparisonOperator: 'GreaterThanThreshold',
+        },
+      );
+    }
+
     const serviceDimension = [{ Name: 'service', Value: service.service }];
     alarm('EnrichmentFailuresAlarm', `Clicks the transformation could not enrich in ${PERIOD / 60} minutes`, {
       Namespace: namespace,
@@ -186,8 +259,10 @@ class Operations {
         DashboardBody: {
           'Fn::Sub': JSON.stringify(
             dashboard({
-              routes: routesOf(service),
+              routes,
               api: apiDimensions,
+              apiNamespace,
+              firewallRules,
               namespace,
               serviceName: service.service,
               functions: functions.map(([, fn]) => fn.Properties.FunctionName),
@@ -222,6 +297,22 @@ function withinMetricMathLimits(id, metrics) {
 }
 
 /** @param {unknown} value @param {string} name */
+function atLeastZero(value, name) {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new Error(`operations: custom.operations.${name} must be a whole number, 0 or more, got ${JSON.stringify(value)}`);
+  return number;
+}
+
+/** A route or rule name as part of a logical id: `POST /mysfits/{mysfitId}/like` is `PostMysfitsMysfitidLike`. @param {string} name */
+const alarmId = (name) =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+
+/** @param {unknown} value @param {string} name */
 function positive(value, name) {
   const number = Number(value);
   if (!(number > 0)) throw new Error(`operations: custom.operations.${name} must be a positive number, got ${JSON.stringify(value)}`);
@@ -246,9 +337,10 @@ function routesOf(service) {
 /**
  * The dashboard's widgets, in CloudWatch's dashboard body format (`${AWS::Region}` is filled in by Fn::Sub).
  * @param {{ routes: Array<{ method: string, path: string }>, api: Array<{ Name: string, Value: string }>, namespace: string,
+ *   apiNamespace: string, firewallRules: Array<{ webAcl: string, rule: string, metric: string }>,
  *   serviceName: string, functions: string[], tables: string[] }} parts
  */
-function dashboard({ routes, api, namespace, serviceName, functions, tables }) {
+function dashboard({ routes, api, namespace, apiNamespace, firewallRules, serviceName, functions, tables }) {
   const region = '${AWS::Region}';
   const apiDims = api.flatMap((d) => [d.Name, d.Value]);
   /** @param {string} title @param {any[]} metrics @param {Record<string, unknown>} [extra] */
@@ -272,6 +364,28 @@ function dashboard({ routes, api, namespace, serviceName, functions, tables }) {
   return {
     widgets: [
       ...perRoute,
+      widget(
+        '429 answers per route',
+        routes.map(({ method, path }) => [apiNamespace, 'TooManyRequests', 'route', `${method} ${path}`, { stat: 'Sum' }]),
+      ),
+      ...(firewallRules.length
+        ? [
+            widget(
+              'Web firewall: blocked requests per rule',
+              firewallRules.map(({ webAcl, rule, metric }) => [
+                'AWS/WAFV2',
+                'BlockedRequests',
+                'WebACL',
+                webAcl,
+                'Rule',
+                metric,
+                'Region',
+                region,
+                { stat: 'Sum', label: `${webAcl} ${rule}` },
+              ]),
+            ),
+          ]
+        : []),
       widget('Likes and adoptions', business(['Likes', 'Unlikes', 'Adoptions', 'AdoptionConflicts'])),
       widget('Clicks', business(['ClicksAccepted', 'ClicksRejected', 'EnrichmentFailures'])),
       widget(

@@ -5,7 +5,7 @@
  *   `custom.corsOrigin`. The framework takes only a literal origin; in prod the origin is the website's
  *   CloudFront URL, a CloudFormation value, so it is set here.
  * - the stage is a dedicated AWS::ApiGateway::Stage pointing at the newest deployment, carrying the stage-wide
- *   throttling of `custom.apiThrottle` (rate and burst, stage params). The framework's deployment gets a new logical
+ *   throttling of `custom.apiThrottle` (rate and burst, stage params) and each of its `routes`' own lower limits. The framework's deployment gets a new logical
  *   id on every package, and a deployment that re-points an existing stage may not carry a StageDescription
  *   (CloudFormation: "StageDescription cannot be specified when stage referenced by StageName already exists"), so
  *   the deployment no longer creates the stage itself.
@@ -51,7 +51,10 @@ class ApiStageSettings {
     if (resources.ApiGatewayStage) throw new Error('rest-api: the template already has an ApiGatewayStage');
     const naming = this.serverless.getProvider('aws').naming;
     const cache = cacheSettings(custom && custom.apiCache, (route) => methodOf(resources, naming, route));
-    const throttled = methodSettings(custom && custom.apiThrottle).map((s) => ({ ...s, MetricsEnabled: true }));
+    const throttled = methodSettings(custom && custom.apiThrottle, (route) => methodOf(resources, naming, route)).map((s) => ({
+      ...s,
+      MetricsEnabled: true,
+    }));
     Object.assign(resources, accessLogResources(this.serverless.service, StageName));
     resources.ApiGatewayStage = {
       Type: 'AWS::ApiGateway::Stage',
@@ -160,7 +163,7 @@ function methodOf(resources, naming, route) {
   const logicalId = naming.getMethodLogicalId(naming.normalizePath(path.slice(1)), httpMethod.toLowerCase());
   const method = resources[logicalId];
   if (!method || method.Type !== 'AWS::ApiGateway::Method')
-    throw new Error(`rest-api: custom.apiCache names ${route}, which is not a route`);
+    throw new Error(`rest-api: custom.apiCache or custom.apiThrottle names ${route}, which is not a route`);
   return { logicalId, method };
 }
 
@@ -178,8 +181,8 @@ function withCache(throttled, cache) {
     Object.entries(everyMethod).filter(([key]) => key.startsWith('Throttling') || key === 'MetricsEnabled'),
   );
   return [
-    ...throttled.filter((s) => s !== everyMethod),
     { ...everyMethod, CachingEnabled: false },
+    ...throttled.filter((s) => s !== everyMethod),
     ...cache.methods.map((m) => ({
       ResourcePath: m.resourcePath,
       HttpMethod: 'GET',
@@ -208,17 +211,36 @@ function applyCorsOrigin(resources, origin) {
 }
 
 /**
- * Throttling for every method of the stage, or none when `custom.apiThrottle` is not set.
- * @param {{ rateLimit: unknown, burstLimit: unknown } | undefined} throttle
+ * Throttling for every method of the stage, then each route of `throttle.routes` with its own (lower) limits, or none
+ * when `custom.apiThrottle` is not set. A route's limits are its method's own bucket: a flood of it takes only that.
+ * @param {{ rateLimit: unknown, burstLimit: unknown, routes?: Record<string, { rateLimit: unknown, burstLimit: unknown }> } | undefined} throttle
+ * @param {(route: string) => { logicalId: string, method: any }} find
  */
-function methodSettings(throttle) {
+function methodSettings(throttle, find) {
   if (!throttle) return [];
-  const rate = Number(throttle.rateLimit);
-  const burst = Number(throttle.burstLimit);
-  if (!(rate > 0) || !Number.isInteger(burst) || burst <= 0) {
-    throw new Error(`rest-api: custom.apiThrottle needs a positive rateLimit and burstLimit, got ${JSON.stringify(throttle)}`);
-  }
-  return [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst }];
+  const limits = (/** @type {any} */ given, /** @type {string} */ what) => {
+    const rate = Number(given && given.rateLimit);
+    const burst = Number(given && given.burstLimit);
+    if (!(rate > 0) || !Number.isInteger(burst) || burst <= 0) {
+      throw new Error(`rest-api: ${what} needs a positive rateLimit and burstLimit, got ${JSON.stringify(given)}`);
+    }
+    return { rate, burst };
+  };
+  const stage = limits(throttle, 'custom.apiThrottle');
+  const routes = Object.entries(throttle.routes || {}).map(([route, given]) => {
+    const { rate, burst } = limits(given, `custom.apiThrottle.routes ${route}`);
+    if (rate > stage.rate || burst > stage.burst) {
+      throw new Error(`rest-api: the throttle of ${route} (${rate}/${burst}) is above the stage's (${stage.rate}/${stage.burst})`);
+    }
+    find(route);
+    return {
+      ResourcePath: resourcePathOf(route),
+      HttpMethod: String(route.split(' ')[0]),
+      ThrottlingRateLimit: rate,
+      ThrottlingBurstLimit: burst,
+    };
+  });
+  return [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: stage.rate, ThrottlingBurstLimit: stage.burst }, ...routes];
 }
 
 module.exports = ApiStageSettings;

@@ -18,6 +18,10 @@ const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545
 /** API Gateway's longest integration timeout by default: a longer p99 latency is never observed. */
 const MAX_LATENCY_MS = 29_000;
 
+/** AWS WAF's rate-based rule limits, requests per evaluation window (AWS lowered the minimum from 100 to 10 in 2024). */
+const WAF_MIN_LIMIT = 10;
+const WAF_MAX_LIMIT = 2_000_000_000;
+
 const ADDRESS = /^[^@\s<>]+@([^@\s<>]+\.[^@\s<>]+)$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const NLB_ARN = /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer\/net\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+$/;
@@ -37,6 +41,10 @@ const isEmpty = (value) => value === undefined || value === null || String(value
 const isNumber = (value) =>
   typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)));
 
+/** @param {unknown} value */
+const isWafLimit = (value) =>
+  isNumber(value) && Number.isInteger(Number(value)) && Number(value) >= WAF_MIN_LIMIT && Number(value) <= WAF_MAX_LIMIT;
+
 /**
  * Each parameter's check: what is allowed, as the end of "Stage parameter X is V: <allowed>.", and the test.
  * @type {Record<string, { allowed: string, ok: (value: unknown) => boolean }>}
@@ -49,6 +57,43 @@ const RULES = {
   throttleBurstLimit: {
     allowed: 'it must be a whole number of requests above 0',
     ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) > 0,
+  },
+  clicksThrottleRateLimit: {
+    allowed: 'it must be a number of requests a second above 0',
+    ok: (v) => isNumber(v) && Number(v) > 0,
+  },
+  clicksThrottleBurstLimit: {
+    allowed: 'it must be a whole number of requests above 0',
+    ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) > 0,
+  },
+  writesThrottleRateLimit: {
+    allowed: 'it must be a number of requests a second above 0',
+    ok: (v) => isNumber(v) && Number(v) > 0,
+  },
+  writesThrottleBurstLimit: {
+    allowed: 'it must be a whole number of requests above 0',
+    ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) > 0,
+  },
+  webFirewall: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
+  wafRateLimit: {
+    allowed: `it must be a whole number of requests per address in 5 minutes from ${WAF_MIN_LIMIT} to ${WAF_MAX_LIMIT}, AWS WAF's range`,
+    ok: (v) => isWafLimit(v),
+  },
+  wafClicksRateLimit: {
+    allowed: `it must be a whole number of requests per address in 5 minutes from ${WAF_MIN_LIMIT} to ${WAF_MAX_LIMIT}, AWS WAF's range`,
+    ok: (v) => isWafLimit(v),
+  },
+  wafSignUpRateLimit: {
+    allowed: `it must be a whole number of requests per address in 5 minutes from ${WAF_MIN_LIMIT} to ${WAF_MAX_LIMIT}, AWS WAF's range`,
+    ok: (v) => isWafLimit(v),
+  },
+  wafBlockedAlarmThreshold: {
+    allowed: 'it must be a whole number of blocked requests in 5 minutes, 0 or more',
+    ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) >= 0,
+  },
+  throttledAlarmThreshold: {
+    allowed: 'it must be a whole number of 429 answers in 5 minutes, 0 or more',
+    ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) >= 0,
   },
   publicReadCacheSeconds: {
     allowed: "it must be a whole number of seconds from 0 (no cache) to 3600, API Gateway's longest cache TTL",
@@ -122,6 +167,20 @@ const PAIRS = [
   ['sesIdentity', 'sesFromAddress', "give both (email through Amazon SES) or neither (Cognito's own sender)"],
 ];
 
+/**
+ * Parameters that may not exceed another: a route's throttle above the stage's, or a narrower WAF limit above the
+ * address's own, would never apply.
+ * @type {Array<[string, string, string]>}
+ */
+const AT_MOST = [
+  ['clicksThrottleRateLimit', 'throttleRateLimit', "a route's throttle is below the stage's"],
+  ['clicksThrottleBurstLimit', 'throttleBurstLimit', "a route's throttle is below the stage's"],
+  ['writesThrottleRateLimit', 'throttleRateLimit', "a route's throttle is below the stage's"],
+  ['writesThrottleBurstLimit', 'throttleBurstLimit', "a route's throttle is below the stage's"],
+  ['wafClicksRateLimit', 'wafRateLimit', "the address's own limit counts these requests too"],
+  ['wafSignUpRateLimit', 'wafRateLimit', "the address's own limit counts these requests too"],
+];
+
 /** @param {string} name @param {unknown} value */
 const shown = (name, value) => `Stage parameter ${name} is ${JSON.stringify(value)}`;
 
@@ -139,6 +198,11 @@ function problemWith(params) {
     if (isEmpty(params[first]) !== isEmpty(params[second])) {
       const [given, missing] = isEmpty(params[first]) ? [second, first] : [first, second];
       return `${shown(given, params[given])} but ${missing} is empty: ${allowed}.`;
+    }
+  }
+  for (const [name, bound, why] of AT_MOST) {
+    if (name in params && bound in params && Number(params[name]) > Number(params[bound])) {
+      return `${shown(name, params[name])}: it must be at most ${bound} (${String(params[bound])}): ${why}.`;
     }
   }
   const identity = String(params.sesIdentity || '');
@@ -226,3 +290,5 @@ module.exports.senderWarning = senderWarning;
 module.exports.CACHE_SIZES = CACHE_SIZES;
 module.exports.CHECKED = Object.keys(RULES);
 module.exports.RETENTION_DAYS = RETENTION_DAYS;
+module.exports.WAF_MIN_LIMIT = WAF_MIN_LIMIT;
+module.exports.WAF_MAX_LIMIT = WAF_MAX_LIMIT;

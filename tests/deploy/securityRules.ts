@@ -2,7 +2,8 @@
  * The rules cfn-nag and checkov apply to a template, the ones that fit this stack, as code: no wildcard action (but a
  * service's every action for a CloudFormation service role, on named resources), no
  * wildcard resource where a narrower one exists, every bucket encrypted, closed to the public and HTTPS only, every
- * log group with a retention, and a dead-letter path for every function that something invokes asynchronously.
+ * log group with a retention, a dead-letter path for every function that something invokes asynchronously, and every
+ * web ACL logged and guarding against Log4j's message lookup (checkov CKV2_AWS_31, CKV_AWS_192).
  */
 import type { Finding, Template } from './specCheck';
 
@@ -17,6 +18,11 @@ export const ACTIONS_WITHOUT_RESOURCES = new Set([
   'cloudformation:ValidateTemplate',
   'cloudformation:ListExports',
   'cognito-idp:CreateUserPool',
+  // What WAF needs to log a web ACL to CloudWatch Logs (the service role's, infra/pipeline-role.yml).
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
 ]);
 
 /**
@@ -36,6 +42,7 @@ export const SERVICE_ROLE_SERVICES = new Set([
   'sns',
   'cognito-idp',
   'cloudfront',
+  'wafv2',
 ]);
 
 /** AWS-managed policies a role may carry, each for a reason no inline policy can express better. */
@@ -187,11 +194,29 @@ function checkDeadLetters(template: Template, out: Finding[]): void {
   }
 }
 
+/** Every web ACL: a logging configuration (checkov CKV2_AWS_31), and AWS's known bad inputs group (CKV_AWS_192, Log4j). */
+function checkWebAcls(template: Template, out: Finding[]): void {
+  const resources = Object.values(template.Resources);
+  for (const [id, acl] of Object.entries(template.Resources)) {
+    if (acl.Type !== 'AWS::WAFv2::WebACL') continue;
+    const logged = resources.some(
+      (r) =>
+        r.Type === 'AWS::WAFv2::LoggingConfiguration' &&
+        JSON.stringify(r.Properties?.ResourceArn) === JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] }),
+    );
+    if (!logged) out.push({ at: `Resources.${id}`, problem: 'a web ACL without a logging configuration' });
+    const rules = list(acl.Properties?.Rules as Array<{ Statement?: { ManagedRuleGroupStatement?: { Name?: string } } }> | undefined);
+    if (!rules.some((r) => r.Statement?.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesKnownBadInputsRuleSet'))
+      out.push({ at: `Resources.${id}`, problem: "a web ACL without AWS's known bad inputs (Log4j message lookup)" });
+  }
+}
+
 export function checkSecurity(template: Template): Finding[] {
   const out: Finding[] = [];
   checkPermissions(template, out);
   checkBuckets(template, out);
   checkLogGroups(template, out);
   checkDeadLetters(template, out);
+  checkWebAcls(template, out);
   return out;
 }

@@ -136,6 +136,30 @@ describe('each check catches a fault', () => {
     ]);
   });
 
+  test('the web firewall: a misspelled statement, a web ACL not logged and without the known bad inputs', () => {
+    const broken = copy('as is');
+    expect(Object.values(broken.Resources).filter((r) => r.Type === 'AWS::WAFv2::WebACL')).toHaveLength(2);
+    const acl = broken.Resources.ApiWebAcl?.Properties as { Rules: Array<{ Name: string; Statement: Record<string, unknown> }> };
+    const rate = acl.Rules.find((r) => r.Name === 'ClicksAddressRate')?.Statement.RateBasedStatement as Record<string, unknown>;
+    rate.ScopeDownStatment = rate.ScopeDownStatement;
+    delete rate.ScopeDownStatement;
+    expect(lines(checkAgainstSpec(broken))).toEqual([
+      expect.stringMatching(/ApiWebAcl\.Properties\.Rules.*ScopeDownStatment: no such property/),
+    ]);
+
+    const unlogged = copy('as is');
+    delete unlogged.Resources.UserPoolWebAclLogging;
+    const rules = (unlogged.Resources.ApiWebAcl?.Properties as { Rules: Array<{ Name: string }> }).Rules;
+    rules.splice(
+      rules.findIndex((r) => r.Name === 'AWSManagedRulesKnownBadInputsRuleSet'),
+      1,
+    );
+    expect(lines(checkSecurity(unlogged)).sort()).toEqual([
+      expect.stringMatching(/ApiWebAcl: a web ACL without AWS's known bad inputs/),
+      expect.stringMatching(/UserPoolWebAcl: a web ACL without a logging configuration/),
+    ]);
+  });
+
   test('a function invoked asynchronously without a dead-letter path', () => {
     const broken = copy('as is');
     broken.Resources.TopicInvokesGetMysfit = {

@@ -3,11 +3,13 @@
  * open a profile, like (and see it after a reload), unlike, adopt; a second user sees it adopted; log out.
  */
 import { join } from 'node:path';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Page, Request, Route } from 'playwright-core';
 import { EVANGELINE, mailbox, PASSWORD, startTestStack, type TestStack } from '../support/localStack';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '../support/localStack';
 import { cspViolations, launch, newContext, step } from './browser';
+import { SIGN_UP_REFUSED, TOO_MANY_REQUESTS } from '../../web/src/messages';
+import { MAX_TRIES } from '../../web/src/retryAfter';
 
 jest.setTimeout(180_000);
 
@@ -511,6 +513,139 @@ describe('only the page the person is on draws: a late answer never takes them b
       expect(new URL(page.url()).hash).toBe(`#/mysfits/${EVANGELINE}`);
       expect(await page.locator('main h1').allTextContents()).toEqual(['Evangeline']);
     });
+    await context.close();
+  });
+});
+
+describe('a 429 is taken well (answers routed here: nothing locally pretends to be WAF or the throttle)', () => {
+  /** What the web firewall's rate rule answers (infra/waf.js), or API Gateway's THROTTLED response: JSON, CORS, Retry-After. */
+  const tooMany = (route: Route, retryAfter = '1') =>
+    route.fulfill({
+      status: 429,
+      contentType: 'application/json',
+      headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Retry-After', 'Retry-After': retryAfter },
+      body: JSON.stringify({ message: 'Too many requests: try again in a moment.' }),
+    });
+  const accepted = (route: Route) =>
+    route.fulfill({
+      status: 202,
+      contentType: 'application/json',
+      headers: { 'Access-Control-Allow-Origin': '*' },
+      body: '{"accepted":1}',
+    });
+
+  test('the list and a profile refused with 429 show the short message, not a broken view', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await step(page, '429 list and profile', async () => {
+      await page.route(
+        (url) => url.pathname.endsWith('/mysfits') || url.pathname.endsWith(`/mysfits/${GARY}`),
+        (route) => (route.request().method() === 'GET' ? tooMany(route) : route.fallback()),
+      );
+      await page.goto(`${stack.info.websiteUrl}/#/`);
+      await viewHeading(page, 'Meet the Mysfits').waitFor();
+      await page.getByRole('alert').filter({ hasText: TOO_MANY_REQUESTS }).waitFor();
+      expect(await page.locator('.card').count()).toBe(0);
+      // The filters stay usable: the view is whole, only its list is missing.
+      expect(await page.getByLabel('Show').isEnabled()).toBe(true);
+
+      await page.goto(`${stack.info.websiteUrl}/#/mysfits/${GARY}`);
+      await viewHeading(page, 'Too many requests').waitFor();
+      expect(await page.getByRole('alert').textContent()).toBe(TOO_MANY_REQUESTS);
+
+      // Once the service answers again, so does the page.
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+      await page.reload();
+      await viewHeading(page, 'Gary').waitFor();
+    });
+    await context.close();
+  });
+
+  test('the clicks batcher keeps a refused batch and sends it again after Retry-After, a bounded number of times', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    // Every POST /clicks the page sends, with when and what; answered by `answer` (the preflight goes to the API).
+    const posts: Array<{ at: number; body: string }> = [];
+    let answer: (route: Route) => Promise<void> = (route) => tooMany(route);
+    await page.route(
+      (url) => url.pathname.endsWith('/clicks'),
+      (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        posts.push({ at: Date.now(), body: route.request().postData() ?? '' });
+        return answer(route);
+      },
+    );
+    const postsReach = async (count: number, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (posts.length < count) {
+        if (Date.now() > deadline) throw new Error(`${posts.length} batches sent, waited for ${count}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await step(page, 'kept, then sent again', async () => {
+      await page.goto(`${stack.info.websiteUrl}/#/mysfits/${EVANGELINE}`);
+      await viewHeading(page, 'Evangeline').waitFor();
+      // The first batch goes out a few seconds after the view; refused with Retry-After: 1, then accepted.
+      await postsReach(1, 15_000);
+      answer = accepted;
+      await postsReach(2, 10_000);
+      expect(posts[1]?.body).toBe(posts[0]?.body);
+      expect(JSON.parse(posts[0]?.body ?? '{}').clicks).toEqual([expect.objectContaining({ action: 'view', mysfitId: EVANGELINE })]);
+      expect((posts[1]?.at ?? 0) - (posts[0]?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
+    });
+    await step(page, 'refused every time: tried MAX_TRIES times, then dropped', async () => {
+      posts.splice(0);
+      answer = (route) => tooMany(route);
+      await page.getByRole('link', { name: '← All mysfits' }).click();
+      await page.locator(`.card[data-mysfit-id="${NESSI}"] a`).click();
+      await viewHeading(page, 'Nessi').waitFor();
+      await postsReach(MAX_TRIES, 30_000);
+      // Nothing more: the batch was dropped, the page went on as if nothing happened.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(posts).toHaveLength(MAX_TRIES);
+      expect(new Set(posts.map((p) => p.body)).size).toBe(1);
+      for (let i = 1; i < posts.length; i++) expect((posts[i]?.at ?? 0) - (posts[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
+      expect(await page.locator('main h1').allTextContents()).toEqual(['Nessi']);
+    });
+    await context.close();
+  });
+
+  test('a sign-up refused for rate shows its own message, and nothing is sent', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const cognito = new URL(String(stack.info.cognitoEndpoint));
+    // What Cognito answers a call its web firewall blocked (ForbiddenException), then its own attempt limit.
+    const refusals = [
+      { status: 403, type: 'ForbiddenException', message: 'Request blocked by AWS WAF.' },
+      { status: 400, type: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' },
+    ];
+    let refusal = refusals[0] as (typeof refusals)[number];
+    await page.route(
+      (url) => url.origin === cognito.origin,
+      (route) => {
+        if (route.request().headers()['x-amz-target'] !== 'AWSCognitoIdentityProviderService.SignUp') return route.fallback();
+        return route.fulfill({
+          status: refusal.status,
+          contentType: 'application/x-amz-json-1.1',
+          headers: { 'Access-Control-Allow-Origin': '*', 'x-amzn-ErrorType': refusal.type },
+          body: JSON.stringify({ __type: refusal.type, message: refusal.message }),
+        });
+      },
+    );
+    for (const each of refusals) {
+      refusal = each;
+      await step(page, `sign-up refused: ${each.type}`, async () => {
+        const email = uniqueEmail('crowd');
+        await page.goto(`${stack.info.websiteUrl}/#/register`);
+        await page.getByLabel('Email').fill(email);
+        await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+        await page.getByLabel('Confirm password').fill(PASSWORD);
+        await page.getByRole('button', { name: 'Register' }).click();
+        await page.getByRole('alert').filter({ hasText: SIGN_UP_REFUSED }).waitFor();
+        expect(await viewHeading(page, 'Create your account').count()).toBe(1);
+        expect(await mailbox(stack, email)).toEqual([]);
+      });
+    }
     await context.close();
   });
 });

@@ -176,7 +176,9 @@ describe('beside other stages in one account: nothing account-wide, every fixed 
 
   test("every resource given a name of its own has the stage in it, so two stages' names never meet", () => {
     const stage = 'prod';
-    const names = fixedNames(template).filter(([, path]) => !/(Columns|Schema|RecoveryMechanisms|Parameters)\.\d+\.|Dimensions/.test(path));
+    const names = fixedNames(template).filter(
+      ([, path]) => !/(Columns|Schema|RecoveryMechanisms|Parameters|Rules)\.\d+\.|Dimensions|RedactedFields/.test(path),
+    );
     // The fixed-name resources, listed: a new one is a decision (its name must carry the stage).
     expect([...new Set(names.map(([id]) => template.Resources[id]?.Type))].sort()).toEqual([
       'AWS::ApiGateway::Authorizer',
@@ -197,6 +199,7 @@ describe('beside other stages in one account: nothing account-wide, every fixed 
       'AWS::Lambda::Function',
       'AWS::Logs::LogGroup',
       'AWS::SNS::Topic',
+      'AWS::WAFv2::WebACL',
     ]);
     // Names that live inside a resource of the stage's own (an authorizer in its API, a table in its database, a
     // saved query in its workgroup: Athena's names need not be unique) need not.

@@ -1,6 +1,7 @@
 /**
  * The Mysfits API from the page. Calls that need a user carry the ID token; on a 401 the session is refreshed and
- * the call retried once; a second 401 means the person must log in again.
+ * the call retried once; a second 401 means the person must log in again. A 429 (the API's throttle, or the web
+ * firewall's limit per address) is one short message, whatever its body says.
  */
 import {
   byName,
@@ -12,6 +13,7 @@ import {
   type Mysfit,
   type MysfitList,
 } from '../../shared/contract';
+import { TOO_MANY_REQUESTS } from './messages';
 
 // The API's own types (shared/contract.ts): the page reads what the API sends, field for field.
 export type { LikeState, Me, Mysfit };
@@ -79,6 +81,7 @@ export class Api {
     }
     const body = (await response.json().catch(() => ({}))) as { message?: string };
     signal?.throwIfAborted();
+    if (response.status === 429) throw new ApiError(429, TOO_MANY_REQUESTS);
     if (!response.ok) {
       throw new ApiError(response.status, body.message ?? `The service answered ${response.status}.`);
     }

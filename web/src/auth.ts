@@ -17,6 +17,7 @@ import {
 } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { sessionStorage } from 'aws-amplify/utils';
+import { CODE_REFUSED, SIGN_UP_REFUSED } from './messages';
 
 /** What the session needs of the site's settings (SiteConfig, from config.json). */
 export interface CognitoSettings {
@@ -38,7 +39,15 @@ const MESSAGES: Record<string, string> = {
   LimitExceededException: 'Too many attempts. Wait a little, then try again.',
   TooManyRequestsException: 'Too many attempts. Wait a little, then try again.',
   InvalidParameterException: 'Some of the details are not valid.',
+  // What Cognito answers for a call its web firewall (infra/waf.js) blocked: over the limit of this address, most likely.
+  ForbiddenException: 'Too many attempts from your network. Wait a few minutes, then try again.',
 };
+
+/**
+ * The refusals for load or rate: Cognito's own quotas and attempt limits, and its web firewall's block (the limit per
+ * address on the calls that email a code: sign-up, a new code, a forgotten password).
+ */
+const REFUSED_FOR_RATE = new Set(['TooManyRequestsException', 'LimitExceededException', 'ForbiddenException']);
 
 export class AuthError extends Error {
   constructor(
@@ -59,11 +68,13 @@ function toAuthError(error: unknown): AuthError {
   return new AuthError(key, MESSAGES[key] ?? message ?? 'Something went wrong with signing in.');
 }
 
-async function asAuthError<T>(call: Promise<T>): Promise<T> {
+/** The call's error as an AuthError; one refused for rate says `refusedForRate` when given. */
+async function asAuthError<T>(call: Promise<T>, refusedForRate?: string): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    throw toAuthError(error);
+    const refused = toAuthError(error);
+    throw refusedForRate && REFUSED_FOR_RATE.has(refused.code) ? new AuthError(refused.code, refusedForRate) : refused;
   }
 }
 
@@ -85,7 +96,7 @@ export class Auth {
 
   async signUp(email: string, password: string): Promise<void> {
     const username = normalised(email);
-    await asAuthError(signUp({ username, password, options: { userAttributes: { email: username } } }));
+    await asAuthError(signUp({ username, password, options: { userAttributes: { email: username } } }), SIGN_UP_REFUSED);
   }
 
   async confirm(email: string, code: string): Promise<void> {
@@ -93,7 +104,7 @@ export class Auth {
   }
 
   async resendCode(email: string): Promise<void> {
-    await asAuthError(resendSignUpCode({ username: normalised(email) }));
+    await asAuthError(resendSignUpCode({ username: normalised(email) }), CODE_REFUSED);
   }
 
   async logIn(email: string, password: string): Promise<void> {
@@ -122,7 +133,7 @@ export class Auth {
   }
 
   async forgotPassword(email: string): Promise<void> {
-    await asAuthError(resetPassword({ username: normalised(email) }));
+    await asAuthError(resetPassword({ username: normalised(email) }), CODE_REFUSED);
   }
 
   async resetPassword(email: string, code: string, password: string): Promise<void> {

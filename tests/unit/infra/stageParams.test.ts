@@ -48,7 +48,18 @@ test.each<{ params: Record<string, string> }>([
   { params: { sesIdentity: 'mysfits.example.com', sesFromAddress: 'Mythical Mysfits <no-reply@mysfits.example.com>' } },
   { params: { sesIdentity: 'mysfits.example.com', sesFromAddress: 'no-reply@mail.mysfits.example.com' } },
   { params: { sesIdentity: 'ops@example.com', sesFromAddress: 'ops@example.com' } },
-  { params: { throttleRateLimit: '0.5', throttleBurstLimit: '1', apiErrorRateThreshold: '1', apiLatencyP99ThresholdMs: '29000' } },
+  {
+    params: {
+      throttleRateLimit: '0.5',
+      throttleBurstLimit: '1',
+      clicksThrottleRateLimit: '0.5',
+      clicksThrottleBurstLimit: '1',
+      writesThrottleRateLimit: '0.5',
+      writesThrottleBurstLimit: '1',
+      apiErrorRateThreshold: '1',
+      apiLatencyP99ThresholdMs: '29000',
+    },
+  },
   { params: { publicReadCacheSeconds: '3600', apiCacheClusterSize: '237', logRetentionInDays: '3653', clicksBufferSeconds: '900' } },
   {
     params: {
@@ -59,6 +70,10 @@ test.each<{ params: Record<string, string> }>([
     },
   },
   { params: { alarmEmail: 'ops@example.com', replaceFrameworkStage: 'true', pointInTimeRecovery: 'false' } },
+  // The web firewall: off, or limits at AWS's minimum; per-route throttles equal to the stage's.
+  { params: { webFirewall: 'false', wafRateLimit: '10', wafClicksRateLimit: '10', wafSignUpRateLimit: '10' } },
+  { params: { clicksThrottleRateLimit: '1000', clicksThrottleBurstLimit: '2000', writesThrottleRateLimit: '0.5' } },
+  { params: { wafBlockedAlarmThreshold: '0', throttledAlarmThreshold: '0' } },
 ])('a valid set passes: $params', ({ params }) => {
   expect(() => pluginFor(params).plugin.check()).not.toThrow();
 });
@@ -112,6 +127,38 @@ test.each<[Record<string, string>, string]>([
   [{ apiCacheClusterSize: '2' }, 'Stage parameter apiCacheClusterSize is "2": it must be one of API Gateway\'s cache sizes: 0.5, 1.6, 6.1'],
   [{ logRetentionInDays: '10' }, 'Stage parameter logRetentionInDays is "10": it must be one of CloudWatch Logs\' retentions'],
   [{ clicksBufferSeconds: '1000' }, 'Stage parameter clicksBufferSeconds is "1000": it must be a whole number of seconds from 0 to 900'],
+  // Per-route throttles: numbers, and below the stage's own.
+  [{ clicksThrottleRateLimit: '0' }, 'Stage parameter clicksThrottleRateLimit is "0": it must be a number of requests a second above 0.'],
+  [
+    { writesThrottleBurstLimit: '1.5' },
+    'Stage parameter writesThrottleBurstLimit is "1.5": it must be a whole number of requests above 0.',
+  ],
+  [
+    { clicksThrottleRateLimit: '1500' },
+    'Stage parameter clicksThrottleRateLimit is "1500": it must be at most throttleRateLimit (1000): a route\'s throttle is below the stage\'s.',
+  ],
+  [
+    { writesThrottleBurstLimit: '2001' },
+    'Stage parameter writesThrottleBurstLimit is "2001": it must be at most throttleBurstLimit (2000)',
+  ],
+  // The web firewall: a switch, AWS WAF's limits, the narrower limits below the address's own.
+  [{ webFirewall: 'on' }, 'Stage parameter webFirewall is "on": it must be true or false.'],
+  [
+    { wafRateLimit: '5' },
+    'Stage parameter wafRateLimit is "5": it must be a whole number of requests per address in 5 minutes from 10 to 2000000000, AWS WAF\'s range.',
+  ],
+  [{ wafClicksRateLimit: '99.5' }, 'Stage parameter wafClicksRateLimit is "99.5": it must be a whole number of requests per address'],
+  [{ wafSignUpRateLimit: 'ten' }, 'Stage parameter wafSignUpRateLimit is "ten"'],
+  [
+    { wafClicksRateLimit: '5000' },
+    'Stage parameter wafClicksRateLimit is "5000": it must be at most wafRateLimit (3000): the address\'s own limit counts these requests too.',
+  ],
+  [
+    { wafRateLimit: '100', wafClicksRateLimit: '50', wafSignUpRateLimit: '200' },
+    'Stage parameter wafSignUpRateLimit is "200": it must be at most wafRateLimit (100)',
+  ],
+  [{ wafBlockedAlarmThreshold: '-1' }, 'Stage parameter wafBlockedAlarmThreshold is "-1": it must be a whole number of blocked requests'],
+  [{ throttledAlarmThreshold: 'x' }, 'Stage parameter throttledAlarmThreshold is "x": it must be a whole number of 429 answers'],
   // Switches, names and addresses.
   [{ pointInTimeRecovery: 'yes' }, 'Stage parameter pointInTimeRecovery is "yes": it must be true or false.'],
   [{ createMysfitsTable: 'no' }, 'Stage parameter createMysfitsTable is "no": it must be true or false.'],

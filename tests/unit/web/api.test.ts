@@ -1,5 +1,6 @@
 /** The website's API client: the token it sends, one refresh-and-retry on a 401, then "log in again". */
 import { Api, ApiError, LoginRequired } from '../../../web/src/api';
+import { TOO_MANY_REQUESTS } from '../../../web/src/messages';
 
 const BASE = 'http://127.0.0.1:3000/local';
 const ID = '4e53920c-505a-4a90-a694-b9300791f0ae';
@@ -132,4 +133,16 @@ test('the list is read a page at a time, following nextCursor to the last page, 
   const mysfits = await new Api(BASE, fakeAuth({ current: null, refreshed: null }), fetcher).listMysfits();
   expect(mysfits.map((m) => m.name)).toEqual(['Atlantis', 'Gary', 'Nessi']);
   expect(calls.map((c) => c.url)).toEqual([`${BASE}/mysfits?limit=100`, `${BASE}/mysfits?limit=100&cursor=c%2F1%2B%3D`]);
+});
+
+test.each([
+  { from: "API Gateway's throttle", body: { message: 'Too Many Requests' } },
+  { from: "the web firewall's limit per address", body: { message: 'Too many requests: try again in a moment.' } },
+  { from: 'a body that is not the API’s', body: 'slow down' },
+])('a 429 ($from) is one short message the page shows, and is not retried', async ({ body }) => {
+  const { fetcher, calls } = fakeFetch([{ status: 429, body }]);
+  const call = new Api(BASE, fakeAuth({ current: null, refreshed: null }), fetcher).getMysfit(ID);
+  await expect(call).rejects.toEqual(new ApiError(429, TOO_MANY_REQUESTS));
+  await expect(call).rejects.toMatchObject({ status: 429 });
+  expect(calls).toHaveLength(1);
 });

@@ -45,8 +45,9 @@ export async function profileView(app: App, visit: Visit, mysfitId: string): Pro
   try {
     mysfit = await app.api.getMysfit(mysfitId, visit.signal);
   } catch (error) {
-    if (!visit.draw(h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, 'Mysfit not found'), message.element))
-      return;
+    // Refused for load, the mysfit is not missing: say so, and nothing else.
+    const heading = error instanceof ApiError && error.status === 429 ? 'Too many requests' : 'Mysfit not found';
+    if (!visit.draw(h('p', { class: 'back' }, h('a', { href: '#/' }, '← All mysfits')), h('h1', {}, heading), message.element)) return;
     message.show(error instanceof ApiError && error.status === 404 ? 'There is no mysfit with that id.' : (error as Error).message);
     return;
   }
