@@ -23,7 +23,7 @@ import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
 import { readUserPoolIds } from './userPool';
 import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
-import { STAGE, startClicksStream, startDatabase, startSystem, StartError, transformationFunction, type LocalSystem } from './system';
+import { localSiteUrl, STAGE, startClicksStream, startDatabase, startSystem, StartError, transformationFunction, type LocalSystem } from './system';
 
 interface Serverless {
   service: ResolvedService & { custom: Record<string, Record<string, unknown> | undefined> };
@@ -326,7 +326,7 @@ export class LocalSystemPlugin {
       );
     });
     mkdirSync(this.dataDir, { recursive: true });
-    const db: DynamoDbLocal = await startDatabase(service, ports.dynamodb, this.dataDir);
+    const db: DynamoDbLocal = await startDatabase(service, ports.dynamodb, this.dataDir, localSiteUrl(ports.web));
     this.forInvocation.push(() => db.stop());
     // What the invocation started never keeps the process alive (a handler that fails to load ends it all the
     // same), and goes with it: at exit, or on Ctrl-C.

@@ -59,8 +59,11 @@ export function assertJava(): Promise<void> {
 
 export const resetHint = (dataDir: string) => `\`rm -rf ${dataDir}\` (or \`npm run start:fresh\` for .local/) resets the local data`;
 
-/** DynamoDB Local on the data folder's database file, with the service's tables, seeded. */
-export async function startDatabase(service: ResolvedService, port: number, dataDir: string): Promise<DynamoDbLocal> {
+/** The local website's address on its port: the mysfits' pictures are seeded to point at it. */
+export const localSiteUrl = (webPort: number) => `http://127.0.0.1:${webPort}`;
+
+/** DynamoDB Local on the data folder's database file, with the service's tables, seeded (pictures on `siteUrl`). */
+export async function startDatabase(service: ResolvedService, port: number, dataDir: string, siteUrl: string): Promise<DynamoDbLocal> {
   const dbPath = join(dataDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
   let db: DynamoDbLocal;
@@ -72,7 +75,7 @@ export async function startDatabase(service: ResolvedService, port: number, data
   const client = new DynamoDBClient({ endpoint: db.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   try {
     await createTables(client, renamedTables(service));
-    await seedMysfits(client, mysfitsTableName(service));
+    await seedMysfits(client, mysfitsTableName(service), siteUrl);
     return db;
   } catch (error) {
     await db.stop();
@@ -174,7 +177,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
     // Side by side; when one fails, the other is still waited for, so that stop() finds it.
     const [dbResult, cognitoResult] = await Promise.allSettled([
-      startDatabase(service, ports.dynamodb, dataDir),
+      startDatabase(service, ports.dynamodb, dataDir, localSiteUrl(ports.web)),
       startCognitoLocal({ port: ports.cognito, dataDir: join(dataDir, 'cognito'), mailbox, quiet: !options.verbose }),
     ]);
     if (dbResult.status === 'fulfilled') {
@@ -207,7 +210,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
 
     const info: StackInfo = {
       apiUrl,
-      websiteUrl: `http://127.0.0.1:${ports.web}`,
+      websiteUrl: localSiteUrl(ports.web),
       mailboxUrl: `http://127.0.0.1:${ports.web}/mailbox`,
       region: LOCAL_REGION,
       userPoolId: ids.userPoolId,

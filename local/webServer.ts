@@ -5,6 +5,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { cacheControl } from '../web/assets.cjs';
 import CONTENT_TYPES from '../web/contentTypes.cjs';
 import { mailboxPage, type Mailbox } from './mailbox';
 
@@ -49,7 +50,8 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
     if (!existsSync(file)) return send(404, JSON_TYPE, '{"message":"Not found"}');
     res.writeHead(200, {
       'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'Cache-Control': 'no-store',
+      // As CloudFront serves them (web/assets.cjs): hashed names for a year, index.html revalidated.
+      'Cache-Control': cacheControl(relative.replace(/\\/g, '/').replace(/^\//, '')),
       ...siteHeaders,
     });
     if (req.method === 'HEAD') return res.end();
