@@ -65,6 +65,8 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuild>
       outdir: join(next, ASSETS),
       entryNames: '[name].[hash]',
       bundle: true,
+      // The project's packages, for a copy of web/ elsewhere too (the live edit loop's test builds one in a temporary folder).
+      nodePaths: [join(PROJECT_ROOT, 'node_modules')],
       format: 'esm',
       platform: 'browser',
       target: ['es2020'],

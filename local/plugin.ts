@@ -23,7 +23,16 @@ import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
 import { readUserPoolIds } from './userPool';
 import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
-import { localSiteUrl, STAGE, startClicksStream, startDatabase, startSystem, StartError, transformationFunction, type LocalSystem } from './system';
+import {
+  localSiteUrl,
+  STAGE,
+  startClicksStream,
+  startDatabase,
+  startSystem,
+  StartError,
+  transformationFunction,
+  type LocalSystem,
+} from './system';
 
 interface Serverless {
   service: ResolvedService & { custom: Record<string, Record<string, unknown> | undefined> };

@@ -16,7 +16,8 @@ import { assertPortFree } from '../dev/ports';
 import { PORT_SETTINGS, type Ports, type StackInfo } from '../dev/stackInfo';
 import { deliveryStreamProperties, mysfitsTableName, userPoolProperties, type ResolvedService } from '../dev/service';
 import { createTables, renamedTables } from '../dev/tables';
-import { buildWeb, WEB_DIST } from '../dev/website';
+import { WEB_DIR, WEB_DIST } from '../dev/website';
+import { startLiveReload } from './liveReload';
 import { seedMysfits } from '../dev/seed';
 import { startFirehoseStandIn, type FirehoseStandIn } from './firehose';
 import { startLegacyProxy } from './legacyProxy';
@@ -167,8 +168,10 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    const website = buildWeb();
-    website.catch(() => undefined); // awaited below
+    // The website's first build, and from then on the live edit loop (rebuilt on every edit under web/).
+    const live = startLiveReload({ webDir: WEB_DIR, outDir: WEB_DIST, log: (text) => console.log(text) });
+    stoppers.push(() => live.stop());
+    live.ready.catch(() => undefined); // awaited below
     const mailbox = new Mailbox(join(dataDir, 'mailbox.json'));
     if (mailbox.damagedCopy)
       options.notice(`The mailbox file was damaged: moved it to ${mailbox.damagedCopy} and started an empty mailbox.`);
@@ -219,7 +222,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       dynamodbEndpoint: db.endpoint,
       firehoseEndpoint: stream.endpoint,
     };
-    await website.catch((error: Error) => {
+    await live.ready.catch((error: Error) => {
       throw new StartError(`The website did not build: ${error.message}`);
     });
     const policies = userPoolProperties(service).Policies as { PasswordPolicy?: unknown } | undefined;
@@ -232,6 +235,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
         cognito: info.cognitoEndpoint,
       }),
       siteConfig: siteConfig({ ...info, passwordPolicy: policies?.PasswordPolicy }),
+      live,
     });
     stoppers.push(() => closeServer(web));
     return {

@@ -2,11 +2,12 @@
  * The local website server: the built site (web/dist), its config.json, and the mailbox
  * (a page at /mailbox, JSON at /mailbox.json?address=...).
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { cacheControl } from '../web/assets.cjs';
 import CONTENT_TYPES from '../web/contentTypes.cjs';
+import type { LiveReload } from './liveReload';
 import { mailboxPage, type Mailbox } from './mailbox';
 
 const JSON_TYPE = 'application/json';
@@ -20,6 +21,8 @@ export interface WebServerOptions {
   siteConfig: Record<string, unknown>;
   /** The site's Content-Security-Policy (web/contentSecurityPolicy.cjs), sent with every file of the site. */
   contentSecurityPolicy: string;
+  /** The live edit loop (liveReload.ts): its event stream, and its client named in index.html. */
+  live?: Pick<LiveReload, 'handle' | 'inject'>;
 }
 
 export function startWebServer(options: WebServerOptions): Promise<Server> {
@@ -37,6 +40,7 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
       res.end(body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, JSON_TYPE, '{"message":"Method not allowed"}');
+    if (options.live?.handle(req, res)) return;
     if (url.pathname === '/config.json') return send(200, JSON_TYPE, JSON.stringify(options.siteConfig, null, 2));
     if (url.pathname === '/mailbox.json') {
       return send(200, JSON_TYPE, JSON.stringify({ messages: options.mailbox.list(url.searchParams.get('address') ?? undefined) }));
@@ -55,6 +59,7 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
       ...siteHeaders,
     });
     if (req.method === 'HEAD') return res.end();
+    if (options.live && extname(file) === '.html') return res.end(options.live.inject(readFileSync(file, 'utf8')));
     createReadStream(file).pipe(res);
   });
   return new Promise((resolve, reject) => {
