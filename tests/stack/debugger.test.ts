@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SourceMapConsumer } from 'source-map';
+import { SourceMapConsumer, type RawSourceMap } from 'source-map';
 import WebSocket from 'ws';
 import { freePorts, launch, type Launched } from '../../dev/launcher';
 import { PROJECT_ROOT } from '../../dev/paths';
@@ -24,6 +24,15 @@ const LINE =
     .split('\n')
     .findIndex((l) => l.includes('await getMysfit(')) + 1;
 
+/** A message of the protocol: an answer (id) or an event (method). */
+interface Message {
+  id?: number;
+  result?: unknown;
+  error?: { message: string };
+  method?: string;
+  params?: unknown;
+}
+
 interface Paused {
   callFrames: Array<{ url: string; location: { scriptId: string; lineNumber: number; columnNumber: number } }>;
 }
@@ -31,7 +40,7 @@ interface Paused {
 /** A Chrome DevTools Protocol session on the main thread, and on worker threads through NodeWorker. */
 class Inspector {
   private id = 0;
-  private readonly pending = new Map<number, (message: { result?: unknown; error?: { message: string } }) => void>();
+  private readonly pending = new Map<number, (message: Message) => void>();
   readonly workerEvents: Array<{ sessionId: string; method: string; params: unknown }> = [];
   /** Each worker's scripts, by session and script id. */
   private readonly scripts = new Map<string, string>();
@@ -41,7 +50,7 @@ class Inspector {
 
   constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; method?: string; params?: Record<string, unknown> };
+      const message = JSON.parse(String(data)) as Message;
       if (message.id !== undefined) return this.pending.get(message.id)?.(message);
       if (message.method === 'NodeWorker.attachedToWorker') {
         const params = message.params as { sessionId: string; workerInfo: { url: string } };
@@ -49,7 +58,7 @@ class Inspector {
       }
       if (message.method === 'NodeWorker.receivedMessageFromWorker') {
         const { sessionId, message: inner } = message.params as { sessionId: string; message: string };
-        const parsed = JSON.parse(inner) as { id?: number; method?: string; params?: unknown };
+        const parsed = JSON.parse(inner) as Message;
         if (parsed.id !== undefined) return this.pending.get(parsed.id)?.(parsed);
         if (parsed.method === 'Debugger.scriptParsed') {
           const script = parsed.params as { scriptId: string; url: string };
@@ -134,8 +143,9 @@ test(`a breakpoint on ${SOURCE}:${LINE} is hit by GET /mysfits/{id}, and the pau
   // Arrange: the line's place in the bundle serverless offline runs, from the bundle's own source map
   const info = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as { apiUrl: string };
   const bundle = join(PROJECT_ROOT, '.esbuild', '.build', 'functions', 'getMysfit.js');
-  const map = new SourceMapConsumer(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
-  const source = map.sources.find((s) => s.endsWith(SOURCE));
+  const raw = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as RawSourceMap;
+  const map = new SourceMapConsumer(raw);
+  const source = raw.sources.find((s) => s.endsWith(SOURCE));
   expect(source).toBeDefined();
   const generated = map.generatedPositionFor({
     source: source as string,
