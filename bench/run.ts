@@ -2,7 +2,7 @@
  * `npm run bench [-- --only <part>[,<part>...]] [--profile]`: the benchmarks (not part of npm test). Each part runs
  * in a fresh process of its own (the functions read their settings once, at load, and no part should measure
  * another's leftovers), prints its tables, and everything goes to bench/results.json with the machine and the date.
- * Parts: cold, warm, roundtrips, load, mix, startup. --profile profiles every handler in the warm part, not only misses.
+ * Parts: cold, warm, roundtrips, load, mix, startup, lighthouse. --profile profiles every handler in the warm part, not only misses.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ const PARTS: Record<string, { load: () => Promise<PartModule>; what: string }> =
   load: { load: () => import('./load'), what: 'the local API under load (autocannon)' },
   mix: { load: () => import('./mix'), what: "docs/CAPACITY.md's traffic mix against the local system" },
   startup: { load: () => import('./startup'), what: 'local stack start-up to the first 200' },
+  lighthouse: { load: () => import('./lighthouse'), what: 'Lighthouse on the website (list and a profile), local system' },
 };
 
 /** No part may run longer than this; a part past it is stopped (and cleans up after itself) and counts as failed. */
