@@ -20,6 +20,7 @@ import { localDataDir } from '../dev/paths';
 import { assertPortFree, freePort } from '../dev/ports';
 import { deployedName, type ResolvedService } from '../dev/service';
 import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
+import { startDatabaseEarly } from './earlyStart';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
 import { readUserPoolIds } from './userPool';
 import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
@@ -118,6 +119,7 @@ export class LocalSystemPlugin {
     private readonly utils: { log: Log },
   ) {
     quietSdkNotices();
+    startDatabaseEarly(serverless.processedInput.commands, options);
     this.root = serverless.serviceDir;
     this.hooks = {
       initialize: () => this.initialize(),

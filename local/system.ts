@@ -18,6 +18,7 @@ import { deliveryStreamProperties, mysfitsTableName, userPoolProperties, type Re
 import { createTables, renamedTables } from '../dev/tables';
 import { WEB_DIR, WEB_DIST } from '../dev/website';
 import { startLiveReload } from './liveReload';
+import { takeEarlyDatabase } from './earlyStart';
 import { seedMysfits } from '../dev/seed';
 import { startFirehoseStandIn, type FirehoseStandIn } from './firehose';
 import { startLegacyProxy } from './legacyProxy';
@@ -64,12 +65,18 @@ export const resetHint = (dataDir: string) => `\`rm -rf ${dataDir}\` (or \`npm r
 export const localSiteUrl = (webPort: number) => `http://127.0.0.1:${webPort}`;
 
 /** DynamoDB Local on the data folder's database file, with the service's tables, seeded (pictures on `siteUrl`). */
-export async function startDatabase(service: ResolvedService, port: number, dataDir: string, siteUrl: string): Promise<DynamoDbLocal> {
+export async function startDatabase(
+  service: ResolvedService,
+  port: number,
+  dataDir: string,
+  siteUrl: string,
+  started?: DynamoDbLocal,
+): Promise<DynamoDbLocal> {
   const dbPath = join(dataDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
   let db: DynamoDbLocal;
   try {
-    db = await startDynamoDbLocal({ port, dbPath });
+    db = started ?? (await startDynamoDbLocal({ port, dbPath }));
   } catch (error) {
     throw new StartError(`DynamoDB Local did not start on port ${port}: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -156,8 +163,13 @@ const closeServer = (server: Server) => new Promise<void>((resolve) => server.cl
 /** Checks the environment, then starts every service; on any failure, stops what did start. */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { service, ports, dataDir, legacyListUrl } = options;
-  const wanted = (Object.keys(PORT_SETTINGS) as Array<keyof Ports>).filter((key) => key !== 'offline' || legacyListUrl);
-  await Promise.all([...wanted.map((key) => assertPortFree(ports[key], PORT_SETTINGS[key])), assertJava()]).catch((error: Error) => {
+  // DynamoDB Local may be up already (earlyStart.ts): its port is then ours.
+  const early = await takeEarlyDatabase(ports.dynamodb);
+  const wanted = (Object.keys(PORT_SETTINGS) as Array<keyof Ports>).filter(
+    (key) => (key !== 'offline' || legacyListUrl) && !(key === 'dynamodb' && early),
+  );
+  await Promise.all([...wanted.map((key) => assertPortFree(ports[key], PORT_SETTINGS[key])), assertJava()]).catch(async (error: Error) => {
+    await early?.stop();
     throw error instanceof StartError ? error : new StartError(error.message);
   });
   mkdirSync(dataDir, { recursive: true });
@@ -180,7 +192,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
     // Side by side; when one fails, the other is still waited for, so that stop() finds it.
     const [dbResult, cognitoResult] = await Promise.allSettled([
-      startDatabase(service, ports.dynamodb, dataDir, localSiteUrl(ports.web)),
+      startDatabase(service, ports.dynamodb, dataDir, localSiteUrl(ports.web), early),
       startCognitoLocal({ port: ports.cognito, dataDir: join(dataDir, 'cognito'), mailbox, quiet: !options.verbose }),
     ]);
     if (dbResult.status === 'fulfilled') {
