@@ -8,7 +8,16 @@ import { PROJECT_ROOT } from './paths';
 const load = createRequire(__filename);
 
 /** serverless-esbuild's own settings, which it takes out before calling esbuild. */
-const PLUGIN_ONLY = new Set(['exclude', 'packager', 'concurrency', 'zipConcurrency', 'nativeZip', 'keepOutputDirectory', 'disposeContext']);
+const PLUGIN_ONLY = new Set([
+  'exclude',
+  'packager',
+  'concurrency',
+  'zipConcurrency',
+  'nativeZip',
+  'keepOutputDirectory',
+  'disposeContext',
+  'watch',
+]);
 
 /** The options of every function's build as a deployed stage has them; CommonJS, from the project's folder (custom.esbuild's alias is relative to it). */
 export function functionBuildOptions(): BuildOptions {

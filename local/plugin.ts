@@ -20,6 +20,7 @@ import { localDataDir } from '../dev/paths';
 import { assertPortFree, freePort } from '../dev/ports';
 import { deployedName, type ResolvedService } from '../dev/service';
 import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
+import { afterFirstBuild, reuseFreshBundles } from './bundleReuse';
 import { startDatabaseEarly } from './earlyStart';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
 import { readUserPoolIds } from './userPool';
@@ -110,6 +111,8 @@ export class LocalSystemPlugin {
   private readonly forInvocation: Array<() => Promise<void>> = [];
   private readonly onSignal = (signal: NodeJS.Signals) => this.shutDown(signal);
   private signalledAt = 0;
+  /** The functions whose bundles of the last start were still good (bundleReuse.ts). */
+  private reusedBundles: string[] = [];
   /** The project's folder (serverless-esbuild later points serviceDir at its build folder). */
   private readonly root: string;
 
@@ -151,6 +154,9 @@ export class LocalSystemPlugin {
 
   private initialize(): void {
     const commands = this.serverless.processedInput.commands.join(' ');
+    if ((commands === 'offline' || commands === 'offline start') && this.isLocalStage) {
+      this.reusedBundles = reuseFreshBundles(this.serverless.service, this.root);
+    }
     if (commands === 'invoke local' && this.isLocalStage) {
       // serverless-esbuild builds into .esbuild/ for serverless offline too: an invocation beside a running system
       // builds in a folder of its own, so it never rewrites the files the running functions load.
@@ -214,6 +220,7 @@ export class LocalSystemPlugin {
   /** Waits for the local services, then points the functions and the authorizer at them. */
   private async ready(): Promise<void> {
     if (this.system || !this.starting) return;
+    afterFirstBuild(this.serverless.service, this.root, this.reusedBundles);
     try {
       this.system = await this.starting;
     } catch (error) {
