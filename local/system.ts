@@ -163,6 +163,10 @@ const closeServer = (server: Server) => new Promise<void>((resolve) => server.cl
 /** Checks the environment, then starts every service; on any failure, stops what did start. */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { service, ports, dataDir, legacyListUrl } = options;
+  // Loaded only now, while serverless-esbuild bundles and DynamoDB Local's JVM starts: cognito-local (and the AWS SDK
+  // v2 it brings) takes a moment of this thread.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
+  const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
   // DynamoDB Local may be up already (earlyStart.ts): its port is then ours.
   const early = await takeEarlyDatabase(ports.dynamodb);
   const wanted = (Object.keys(PORT_SETTINGS) as Array<keyof Ports>).filter(
@@ -187,9 +191,6 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     const mailbox = new Mailbox(join(dataDir, 'mailbox.json'));
     if (mailbox.damagedCopy)
       options.notice(`The mailbox file was damaged: moved it to ${mailbox.damagedCopy} and started an empty mailbox.`);
-    // Loaded only now, while serverless-esbuild bundles: cognito-local (and the AWS SDK v2 it brings) takes a moment.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
-    const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
     // Side by side; when one fails, the other is still waited for, so that stop() finds it.
     const [dbResult, cognitoResult] = await Promise.allSettled([
       startDatabase(service, ports.dynamodb, dataDir, localSiteUrl(ports.web), early),
