@@ -117,7 +117,8 @@ export async function run(): Promise<PartOutput> {
         notes: [
           `npm start ÷ npx serverless print: ${ratio(npmKept, print)} with the data kept, ${ratio(npmEmpty, print)} from an empty data folder (wanted: at most ${WANTED_RATIO}).`,
           `serverless offline, data kept ÷ empty: ${ratio(kept, empty)}. "banner says": the plugin's own "started in X s", timed from`,
-          'when the Framework loaded it. Every start bundles the functions (serverless-esbuild) and the website again.',
+          'when the Framework loaded it. Every start builds the website again; a function is bundled again only when',
+          "something it is built from changed (local/bundleReuse.ts): the first round's empty-folder start may bundle.",
         ],
       },
     ],
