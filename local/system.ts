@@ -163,16 +163,20 @@ const closeServer = (server: Server) => new Promise<void>((resolve) => server.cl
 /** Checks the environment, then starts every service; on any failure, stops what did start. */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { service, ports, dataDir, legacyListUrl } = options;
-  // Loaded only now, while serverless-esbuild bundles and DynamoDB Local's JVM starts: cognito-local (and the AWS SDK
-  // v2 it brings) takes a moment of this thread.
+  // DynamoDB Local may be up already (earlyStart.ts): its port is then ours.
+  const earlyDatabase = takeEarlyDatabase(ports.dynamodb);
+  // Once serverless-esbuild has begun (this runs from a hook before its own), and while DynamoDB Local's JVM starts:
+  // cognito-local (and the AWS SDK v2 it brings) takes a moment of this thread.
+  await new Promise((resolve) => setImmediate(resolve));
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
   const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
-  // DynamoDB Local may be up already (earlyStart.ts): its port is then ours.
-  const early = await takeEarlyDatabase(ports.dynamodb);
+  const early = await earlyDatabase;
   const wanted = (Object.keys(PORT_SETTINGS) as Array<keyof Ports>).filter(
     (key) => (key !== 'offline' || legacyListUrl) && !(key === 'dynamodb' && early),
   );
-  await Promise.all([...wanted.map((key) => assertPortFree(ports[key], PORT_SETTINGS[key])), assertJava()]).catch(async (error: Error) => {
+  // A DynamoDB Local already up has shown that Java is there, and new enough: no second JVM just to ask its version.
+  const checks = [...wanted.map((key) => assertPortFree(ports[key], PORT_SETTINGS[key])), ...(early ? [] : [assertJava()])];
+  await Promise.all(checks).catch(async (error: Error) => {
     await early?.stop();
     throw error instanceof StartError ? error : new StartError(error.message);
   });
