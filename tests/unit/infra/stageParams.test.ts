@@ -162,6 +162,7 @@ test.each<[Record<string, string>, string]>([
   // Switches, names and addresses.
   [{ pointInTimeRecovery: 'yes' }, 'Stage parameter pointInTimeRecovery is "yes": it must be true or false.'],
   [{ createMysfitsTable: 'no' }, 'Stage parameter createMysfitsTable is "no": it must be true or false.'],
+  [{ minifyBundles: 'yes' }, 'Stage parameter minifyBundles is "yes": it must be true or false.'],
   [{ mysfitsTableName: 'a b' }, 'Stage parameter mysfitsTableName is "a b": it must be a DynamoDB table name'],
   [{ userPoolId: 'my pool' }, 'Stage parameter userPoolId is "my pool": it must be empty (a new pool) or a user pool id'],
   [{ alarmEmail: 'ops' }, 'Stage parameter alarmEmail is "ops": it must be empty (no email) or an email address.'],
