@@ -60,8 +60,11 @@ export class Mailbox {
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-/** The mailbox as a page a person reads. */
-export function mailboxPage(messages: MailboxMessage[]): string {
+/**
+ * The mailbox as a page a person reads, in the site's look: its stylesheet (`stylesheet`: the built site's, by its
+ * hashed name) and its header, no style of its own (the site's Content-Security-Policy allows none inline).
+ */
+export function mailboxPage(messages: MailboxMessage[], stylesheet?: string): string {
   const rows = messages
     .map(
       (m) =>
@@ -70,12 +73,16 @@ export function mailboxPage(messages: MailboxMessage[]): string {
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Mysfits local mailbox</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse;width:100%}th,td{padding:.4rem .6rem;border-bottom:1px solid #ddd;text-align:left}.code{font-family:monospace;font-size:1.2rem}</style>
+<title>Local mailbox: Mythical Mysfits</title>
+${stylesheet ? `<link rel="stylesheet" href="${escape(stylesheet)}">` : ''}
 </head><body>
+<header class="site"><a class="brand" href="/">Mythical Mysfits</a><nav aria-label="Main"><a href="/">Back to the site</a></nav></header>
+<main class="mailbox">
 <h1>Local mailbox</h1>
 <p>Every code Cognito would have emailed, newest first. As JSON: <a href="/mailbox.json">/mailbox.json</a> (<code>?address=</code> filters).</p>
 <table><thead><tr><th>Time</th><th>Address</th><th>Kind</th><th>Code</th></tr></thead>
 <tbody>${rows || '<tr><td colspan="4">No messages yet.</td></tr>'}</tbody></table>
+</main>
+<footer class="site">The local system only: in AWS these codes go by email.</footer>
 </body></html>`;
 }

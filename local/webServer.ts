@@ -25,6 +25,15 @@ export interface WebServerOptions {
   live?: Pick<LiveReload, 'handle' | 'inject'>;
 }
 
+/** The built site's stylesheet, by the (hashed) name its index.html gives it. */
+function siteStylesheet(siteDir: string): string | undefined {
+  try {
+    return /<link rel="stylesheet" href="([^"]+)"/.exec(readFileSync(join(siteDir, 'index.html'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 export function startWebServer(options: WebServerOptions): Promise<Server> {
   // The headers CloudFront adds to the site in AWS (serverless.yml, WebsiteResponseHeadersPolicy), HSTS aside (no TLS here).
   const siteHeaders = {
@@ -49,7 +58,10 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
     if (url.pathname === '/mailbox.json') {
       return send(200, JSON_TYPE, JSON.stringify({ messages: options.mailbox.list(url.searchParams.get('address') ?? undefined) }));
     }
-    if (url.pathname === '/mailbox') return send(200, HTML_TYPE, mailboxPage(options.mailbox.list()));
+    if (url.pathname === '/mailbox') {
+      res.writeHead(200, { 'Content-Type': HTML_TYPE, 'Cache-Control': 'no-store', ...siteHeaders });
+      return res.end(mailboxPage(options.mailbox.list(), siteStylesheet(options.siteDir)));
+    }
 
     const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
     let file = join(options.siteDir, relative);

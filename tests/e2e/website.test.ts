@@ -135,6 +135,32 @@ test("every mysfit's picture loads from the site, in the list and on its profile
   await context.close();
 });
 
+test('each card names its alignment on both scales ("True neutral" for neither), and the mailbox has the site\'s look', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${stack.info.websiteUrl}/#/`);
+  await allTwelveCards(page);
+  const chips = await page.locator('.card .tag[title="Alignment"]').allTextContents();
+  expect(chips).toHaveLength(12);
+  for (const chip of chips) expect(chip).toMatch(/^(True neutral|(Lawful|Neutral|Chaotic) (Good|Neutral|Evil))$/);
+  expect(chips).not.toContain('Neutral Neutral');
+  // The mailbox: the site's stylesheet (by its hashed name) and header, under the site's CSP, no violation.
+  const stylesheet = page.waitForResponse((response) => /\/assets\/styles\.[0-9a-f]+\.css$/.test(response.url()));
+  await page.goto(`${stack.info.websiteUrl}/mailbox`);
+  expect((await stylesheet).status()).toBe(200);
+  expect(await page.locator('header.site .brand').textContent()).toBe('Mythical Mysfits');
+  expect(await page.locator('main.mailbox h1').textContent()).toBe('Local mailbox');
+  // Styled by the site's sheet: the header is laid out as the site's is, not as a bare inline element.
+  expect(
+    await page
+      .locator('header.site')
+      .evaluate(
+        (header) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(header).display,
+      ),
+  ).not.toBe('inline');
+  await context.close();
+});
+
 test('the Content-Security-Policy lets pictures come from the site alone', async () => {
   const context = await newContext(browser);
   const page = await context.newPage();

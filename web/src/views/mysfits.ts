@@ -5,6 +5,7 @@ import { currentRoute, navigate, type App } from '../app';
 import { h, messageBox, picture } from '../dom';
 import type { Visit } from '../navigation';
 import { likeButton } from './likeButton';
+import { alignment } from '../alignment';
 
 // The API's filters and values (shared/contract.ts), with the words the page shows for each.
 const FILTERS: Array<{ group: string; filter: FilterName; values: readonly string[] }> = [
@@ -38,8 +39,7 @@ function card(app: App, visit: Visit, mysfit: Mysfit, report: (text: string) => 
     h(
       'p',
       { class: 'tags' },
-      h('span', { class: 'tag' }, mysfit.goodevil),
-      h('span', { class: 'tag' }, mysfit.lawchaos),
+      h('span', { class: 'tag', title: 'Alignment' }, alignment(mysfit.lawchaos, mysfit.goodevil)),
       adoptionBadge(app, mysfit),
     ),
     likeButton(app, visit, mysfit.mysfitId, mysfit.name, mysfit.likes, report),

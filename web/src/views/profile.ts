@@ -4,6 +4,7 @@ import { toLogin, type App } from '../app';
 import { h, messageBox, picture } from '../dom';
 import type { Visit } from '../navigation';
 import { likeButton } from './likeButton';
+import { alignment } from '../alignment';
 
 function adoptButton(app: App, visit: Visit, mysfit: Mysfit, report: (text: string, kind?: 'error' | 'info') => void): HTMLElement {
   if (mysfit.adopted) {
@@ -74,7 +75,7 @@ export async function profileView(app: App, visit: Visit, mysfitId: string): Pro
           h('dt', {}, 'Age'),
           h('dd', {}, mysfit.age.toLocaleString('en-US')),
           h('dt', {}, 'Alignment'),
-          h('dd', {}, `${mysfit.lawchaos} ${mysfit.goodevil}`),
+          h('dd', {}, alignment(mysfit.lawchaos, mysfit.goodevil)),
         ),
         h('p', { class: 'description' }, mysfit.description),
         h(
