@@ -2,7 +2,7 @@
  * `npm run bench [-- --only <part>[,<part>...]] [--profile]`: the benchmarks (not part of npm test). Each part runs
  * in a fresh process of its own (the functions read their settings once, at load, and no part should measure
  * another's leftovers), prints its tables, and everything goes to bench/results.json with the machine and the date.
- * Parts: cold, warm, roundtrips, load, mix, startup, report, site. --profile profiles every handler in the warm part, not only misses.
+ * Parts: cold, warm, roundtrips, load, mix, startup, report, site, lighthouse. --profile profiles every handler in the warm part, not only misses.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ const PARTS: Record<string, { load: () => Promise<PartModule>; what: string }> =
   startup: { load: () => import('./startup'), what: 'local stack start-up to the first 200' },
   report: { load: () => import('./report'), what: 'npm run report over 1,000,000 clicks in 30 days: DuckDB vs in memory' },
   site: { load: () => import('./siteClient'), what: "the site's Cognito client: its JavaScript and SRP sign-in time" },
+  lighthouse: { load: () => import('./lighthouse'), what: 'Lighthouse on the website (list and a profile), local system' },
 };
 
 /** No part may run longer than this; a part past it is stopped (and cleans up after itself) and counts as failed. */

@@ -4,7 +4,7 @@
  * (web/src/auth.ts: Amplify, run in Node) taking turns with amazon-cognito-identity-js (the site's client before
  * issue 19). The comparison that decided the move is in BENCHMARKS.md.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -21,10 +21,8 @@ const SIGN_INS = 15;
 async function siteJs(): Promise<{ bytes: number; gzip: number }> {
   const dist = mkdtempSync(join(tmpdir(), 'mysfits-bench-site-'));
   try {
-    await buildWeb(dist);
-    const scripts = readdirSync(dist)
-      .filter((name) => name.endsWith('.js'))
-      .map((name) => readFileSync(join(dist, name)));
+    const { outDir, keys } = await buildWeb({ outDir: join(dist, 'site') });
+    const scripts = keys.filter((key) => key.endsWith('.js')).map((key) => readFileSync(join(outDir, key)));
     return {
       bytes: scripts.reduce((sum, js) => sum + js.length, 0),
       gzip: scripts.reduce((sum, js) => sum + gzipSync(js, { level: 9 }).length, 0),

@@ -2,8 +2,10 @@
  * Part 5, local system start-up, for each command a person runs (`npm start`, `npx serverless offline`): from
  * spawn to the first 200 of GET <api>/mysfits, on free ports, stopped with SIGTERM each time. Three rounds of a
  * first start in an empty data folder, then a start with that folder's data kept (user pool, tables), as a second
- * start would find it.
+ * start would find it. Side by side in each round, `npx serverless print` (the Framework resolving the same config,
+ * plugins loaded): `npm start` should take at most 1.5 times as long.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,24 @@ import { progress, type PartOutput } from './lib/part';
 import { num, ratio, summarise } from './lib/stats';
 
 const ROUNDS = 3;
+/** npm start to the first 200, at most this many times `npx serverless print`. */
+const WANTED_RATIO = 1.5;
+
+/** `npx serverless print` from spawn to exit, in ms. */
+function timePrint(): Promise<number> {
+  const began = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['serverless', 'print'], {
+      cwd: join(__dirname, '..'),
+      stdio: 'ignore',
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(performance.now() - began) : reject(new Error(`serverless print exited with ${code}`)),
+    );
+  });
+}
 const COMMANDS: Command[] = ['npm start', 'serverless offline'];
 const KINDS = ['empty data folder', 'data kept'] as const;
 
@@ -30,7 +50,10 @@ export async function run(): Promise<PartOutput> {
   const starts: Start[] = [];
   const failures: string[] = [];
   const retried: string[] = [];
+  const prints: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
+    progress(`round ${round}/${ROUNDS}: npx serverless print`);
+    prints.push(await timePrint());
     for (const command of COMMANDS) {
       const dataDir = mkdtempSync(join(tmpdir(), 'mysfits-bench-startup-'));
       try {
@@ -78,16 +101,24 @@ export async function run(): Promise<PartOutput> {
   );
   const kept = summary('serverless offline', 'data kept').firstOkMs.median;
   const empty = summary('serverless offline', 'empty data folder').firstOkMs.median;
+  const print = summarise(prints).median;
+  const npmKept = summary('npm start', 'data kept').firstOkMs.median;
+  const npmEmpty = summary('npm start', 'empty data folder').firstOkMs.median;
+  if (npmKept > WANTED_RATIO * print) {
+    failures.push(`start-up: npm start (data kept) took ${ratio(npmKept, print)} npx serverless print, more than ${WANTED_RATIO}`);
+  }
   return {
     title: 'Local system start-up',
     tables: [
       {
         title: `Local system start-up: spawn of the command to the first 200 of GET /mysfits (s, median of ${ROUNDS})`,
         columns: ['command', 'start', 'to first 200', 'each run', 'banner says', 'SIGTERM to exit'],
-        rows,
+        rows: [...rows, ['npx serverless print', '-', seconds(print), prints.map(seconds).join(' / '), '-', '-']],
         notes: [
+          `npm start ÷ npx serverless print: ${ratio(npmKept, print)} with the data kept, ${ratio(npmEmpty, print)} from an empty data folder (wanted: at most ${WANTED_RATIO}).`,
           `serverless offline, data kept ÷ empty: ${ratio(kept, empty)}. "banner says": the plugin's own "started in X s", timed from`,
-          'when the Framework loaded it. Every start bundles the functions (serverless-esbuild) and the website again.',
+          'when the Framework loaded it. Every start builds the website again; a function is bundled again only when',
+          "something it is built from changed (local/bundleReuse.ts): the first round's empty-folder start may bundle.",
         ],
       },
     ],
@@ -98,6 +129,7 @@ export async function run(): Promise<PartOutput> {
     failures,
     data: {
       rounds: ROUNDS,
+      printMs: prints,
       starts,
       summary: Object.fromEntries(COMMANDS.map((c) => [c, Object.fromEntries(KINDS.map((k) => [k, summary(c, k)]))])),
     },

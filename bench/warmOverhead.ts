@@ -89,14 +89,14 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   const { DynamoDBClient } = sdk('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
   const { mockClient } = await import('aws-sdk-client-mock');
   const { context, eventFor, sampleEvent } = await import('../dev/sampleEvents');
-  const { SEED_MYSFITS } = await import('../dev/seed');
+  const { seedFacts } = await import('../dev/seed');
   const { toMysfit } = await import('../shared/mysfitItem');
   const source = {} as Handlers;
   for (const fn of FUNCTIONS) source[fn] = ((await import(`../functions/${fn}`)) as { handler: Handler }).handler;
   const handlers: Record<Flavour, Handlers> = { bundle: bundle.handlers, source };
 
   // The table's twelve mysfits as DynamoDB would return them (the document client's plain objects).
-  const items = SEED_MYSFITS.map((m, i) => ({
+  const items = seedFacts('http://127.0.0.1:8080').map((m, i) => ({
     MysfitId: m.mysfitId,
     Name: m.name,
     Species: m.species,

@@ -20,6 +20,8 @@ export const COMMANDS = {
   'serverless offline': [process.execPath, SERVERLESS_BIN, 'offline'],
   'serverless offline start': [process.execPath, SERVERLESS_BIN, 'offline', 'start'],
   'npm start': ['npm', 'start', '--silent'],
+  /** With Node's inspector on 127.0.0.1:$DEBUG_PORT (9230). */
+  'npm run start:debug': ['npm', 'run', '--silent', 'start:debug'],
 } as const;
 
 export type Command = keyof typeof COMMANDS;

@@ -3,6 +3,7 @@
  * A small local Serverless plugin that publishes the website with the stack:
  * - after `serverless deploy`, and on `serverless website`: builds web/ (npm run build:web), writes its
  *   config.json from the stack's outputs, uploads both to the private website bucket, and invalidates CloudFront;
+ *   the order keeps a page that is open during the deploy working (publish(), below);
  * - before `serverless remove`: empties the bucket, so CloudFormation can delete it.
  * Not on the local stage, where `npm start` serves the site itself.
  */
@@ -11,9 +12,27 @@ const { readdirSync, readFileSync } = require('node:fs');
 const { extname, join, relative, sep } = require('node:path');
 const { CloudFrontClient, CreateInvalidationCommand } = require('@aws-sdk/client-cloudfront');
 const { DescribeStacksCommand } = require('@aws-sdk/client-cloudformation');
-const { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } = require('@aws-sdk/client-s3');
+const { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } = require('@aws-sdk/client-s3');
+const { ASSETS, cacheControl } = require('../web/assets.cjs');
 const CONTENT_TYPES = require('../web/contentTypes.cjs');
 const { siteConfig } = require('../web/siteConfig.cjs');
+
+/** The list of a build's hashed files, kept in the bucket so that the next publish keeps them one build longer. */
+const MANIFEST = 'asset-manifest.json';
+/** Uploads in flight at once: enough to fill a link, few enough for a laptop's connection and S3's per-prefix rates. */
+const CONCURRENCY = 8;
+
+/**
+ * Runs `task` on every item, at most `limit` at a time (a dozen lines, so no dependency for it).
+ * @template T @param {T[]} items @param {number} limit @param {(item: T) => Promise<unknown>} task
+ */
+async function eachLimited(items, limit, task) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(/** @type {T} */ (items[next++]));
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 /**
  * What the page reads as config.json, from the stack's outputs and the user pool's password policy.
@@ -96,30 +115,75 @@ class Website {
       .map((entry) => join(entry.parentPath, entry.name))
       .filter((path) => extname(path) !== '.map')
       .map((path) => ({ key: relative(dist, path).split(sep).join('/'), body: readFileSync(path) }));
-    files.push({ key: 'config.json', body: Buffer.from(JSON.stringify(config, null, 2)) });
-    await Promise.all(
-      files.map(({ key, body }) =>
-        s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: body,
-            ContentType: CONTENT_TYPES[extname(key)] || 'application/octet-stream',
-            // Revalidated on every load (a 304 when unchanged): a browser never mixes a new page with an old script.
-            CacheControl: 'no-cache',
-          }),
-        ),
+    const assets = files.filter((file) => file.key.startsWith(`${ASSETS}/`));
+    const pages = files.filter((file) => !file.key.startsWith(`${ASSETS}/`));
+    const previous = await this.previousAssets(s3, bucket);
+    /** @param {{ key: string, body: Buffer }} file */
+    const upload = ({ key, body }) =>
+      s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ContentType: CONTENT_TYPES[extname(key)] || 'application/octet-stream',
+          // Hashed names for a year (a new content is a new name); index.html and config.json on every load.
+          CacheControl: cacheControl(key),
+        }),
+      );
+    // 1. The new build's hashed files, beside the old ones: nothing names them yet.
+    await eachLimited(assets, CONCURRENCY, upload);
+    // 2. config.json, then index.html: from here on a new visit loads the new build.
+    await upload({ key: 'config.json', body: Buffer.from(JSON.stringify(config, null, 2)) });
+    await eachLimited(pages, CONCURRENCY, upload);
+    await upload({
+      key: MANIFEST,
+      body: Buffer.from(
+        `${JSON.stringify(
+          assets.map((file) => file.key),
+          null,
+          2,
+        )}\n`,
       ),
-    );
-    await this.deleteAllBut(s3, bucket, new Set(files.map((file) => file.key)));
+    });
+    // 3. Files older than the previous build: a page opened before this deploy still finds its own (they stay until
+    //    the next one), and the mysfits' pictures of the previous build stay until the seed points at the new ones.
+    const keep = new Set([...files.map((file) => file.key), 'config.json', MANIFEST, ...previous]);
+    const removed = await this.deleteAllBut(s3, bucket, keep);
+    // 4. Only what is never hashed can be stale at the edge ('/' is index.html as the default root object).
     const cloudFront = new CloudFrontClient(await this.clientConfig());
+    const paths = ['/', '/index.html', '/config.json'];
     await cloudFront.send(
       new CreateInvalidationCommand({
         DistributionId: outputs.WebsiteDistributionId,
-        InvalidationBatch: { CallerReference: `mysfits-${Date.now()}`, Paths: { Quantity: 1, Items: ['/*'] } },
+        InvalidationBatch: { CallerReference: `mysfits-${Date.now()}`, Paths: { Quantity: paths.length, Items: paths } },
       }),
     );
-    this.log(`Website published (${files.length} files): ${outputs.WebsiteUrl}`);
+    const published = new Set(files.map((file) => file.key));
+    const kept = previous.filter((key) => !published.has(key)).length;
+    this.log(
+      `Website published (${files.length + 1} files; ${kept} of the previous build kept, ${removed} older removed): ${outputs.WebsiteUrl}`,
+    );
+    if (outputs.MysfitsTableName) {
+      this.log(
+        `The mysfits' pictures are on this site: npm run seed -- --table ${outputs.MysfitsTableName} --region ${outputs.Region} --site ${outputs.WebsiteUrl}`,
+      );
+    }
+  }
+
+  /**
+   * The hashed files of the build published before this one (its manifest), or none.
+   * @param {S3Client} s3 @param {string} bucket @returns {Promise<string[]>}
+   */
+  async previousAssets(s3, bucket) {
+    try {
+      const { Body } = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: MANIFEST }));
+      const keys = JSON.parse(Body ? await Body.transformToString() : '[]');
+      return Array.isArray(keys) ? keys.filter((key) => typeof key === 'string' && key.startsWith(`${ASSETS}/`)) : [];
+    } catch (error) {
+      const name = /** @type {Error} */ (error).name;
+      if (name === 'NoSuchKey' || name === 'SyntaxError') return [];
+      throw error;
+    }
   }
 
   async emptyBucket() {
@@ -155,15 +219,17 @@ class Website {
 
   /**
    * Deletes every object of the bucket whose key is not in `keep` (files an earlier build had and this one has not).
-   * @param {S3Client} s3 @param {string} bucket @param {Set<string>} keep
+   * @param {S3Client} s3 @param {string} bucket @param {Set<string>} keep @returns {Promise<number>} how many
    */
   async deleteAllBut(s3, bucket, keep) {
     /** @type {string | undefined} */
     let token;
+    let deleted = 0;
     do {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
       const objects = (page.Contents || []).filter((o) => o.Key && !keep.has(o.Key)).map((o) => ({ Key: o.Key }));
       if (objects.length > 0) {
+        deleted += objects.length;
         const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }));
         const errors = result.Errors || [];
         if (errors.length > 0) {
@@ -174,6 +240,7 @@ class Website {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+    return deleted;
   }
 }
 

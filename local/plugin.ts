@@ -22,6 +22,8 @@ import { deployedName, type ResolvedService } from '../dev/service';
 import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
 import { banner, type StartTimes } from './banner';
 import { decodedRecords } from './decodedRecords';
+import { afterFirstBuild, reuseFreshBundles } from './bundleReuse';
+import { startDatabaseEarly, takeEarlyDatabase } from './earlyStart';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
 import { hideOfflineRouteTable } from './offlineRouteTable';
 import { installReadableLogs, type ReadableLogs } from './readableLogs';
@@ -29,6 +31,7 @@ import { readUserPoolIds } from './userPool';
 import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
 import {
   checkEnvironment,
+  localSiteUrl,
   STAGE,
   startClicksStream,
   startDatabase,
@@ -100,6 +103,8 @@ export class LocalSystemPlugin {
   private invocationOutput?: string[];
   private readonly onSignal = (signal: NodeJS.Signals) => this.shutDown(signal);
   private signalledAt = 0;
+  /** The functions whose bundles of the last start were still good (bundleReuse.ts). */
+  private reusedBundles: string[] = [];
   /** The project's folder (serverless-esbuild later points serviceDir at its build folder). */
   private readonly root: string;
 
@@ -109,6 +114,7 @@ export class LocalSystemPlugin {
     private readonly utils: { log: Log },
   ) {
     quietSdkNotices();
+    startDatabaseEarly(serverless.processedInput.commands, options);
     this.root = serverless.serviceDir;
     this.hooks = {
       initialize: () => this.initialize(),
@@ -140,6 +146,9 @@ export class LocalSystemPlugin {
 
   private initialize(): void {
     const commands = this.serverless.processedInput.commands.join(' ');
+    if ((commands === 'offline' || commands === 'offline start') && this.isLocalStage) {
+      this.reusedBundles = reuseFreshBundles(this.serverless.service, this.root);
+    }
     if (commands === 'invoke local' && this.isLocalStage) {
       // serverless-esbuild builds into .esbuild/ for serverless offline too: an invocation beside a running system
       // builds in a folder of its own, so it never rewrites the files the running functions load.
@@ -169,10 +178,13 @@ export class LocalSystemPlugin {
       );
     }
     let ports: Ports;
+    let early: DynamoDbLocal | undefined;
     try {
       ports = this.configureOffline(portsFromEnv());
       this.ports = ports;
-      await checkEnvironment(ports, this.legacyListUrl);
+      // DynamoDB Local, if it started early (earlyStart.ts), has its port and has shown that Java is there.
+      early = await takeEarlyDatabase(ports.dynamodb);
+      await checkEnvironment(ports, this.legacyListUrl, early);
     } catch (error) {
       this.refuse(error);
     }
@@ -188,6 +200,7 @@ export class LocalSystemPlugin {
       ports,
       dataDir: this.dataDir,
       legacyListUrl: this.legacyListUrl,
+      early,
       verbose: process.env.VERBOSE === '1',
       transform: (functionKey) => invokeThroughOffline(ports.lambda, deployedName(this.serverless.service, functionKey)),
       notice: (text) => this.utils.log.warning(text),
@@ -219,6 +232,7 @@ export class LocalSystemPlugin {
   /** Waits for the local services, then points the functions and the authorizer at them. */
   private async ready(): Promise<void> {
     if (this.system || !this.starting) return;
+    afterFirstBuild(this.serverless.service, this.root, this.reusedBundles);
     try {
       this.system = await this.starting;
     } catch (error) {
@@ -366,7 +380,7 @@ export class LocalSystemPlugin {
       );
     });
     mkdirSync(this.dataDir, { recursive: true });
-    const db: DynamoDbLocal = await startDatabase(service, ports.dynamodb, this.dataDir);
+    const db: DynamoDbLocal = await startDatabase(service, ports.dynamodb, this.dataDir, localSiteUrl(ports.web));
     this.utils.log.notice(
       `No local system is running: started DynamoDB Local on ${db.endpoint} (data in ${this.dataDir}) for this invocation.`,
     );

@@ -16,7 +16,8 @@ import { assertPortFree } from '../dev/ports';
 import { PORT_SETTINGS, type Ports, type StackInfo } from '../dev/stackInfo';
 import { deliveryStreamProperties, mysfitsTableName, userPoolProperties, type ResolvedService } from '../dev/service';
 import { createTables, renamedTables } from '../dev/tables';
-import { buildWeb, WEB_DIST } from '../dev/website';
+import { WEB_DIR, WEB_DIST } from '../dev/website';
+import { startLiveReload } from './liveReload';
 import { seedMysfits } from '../dev/seed';
 import { startFirehoseStandIn, type FirehoseStandIn } from './firehose';
 import { startLegacyProxy } from './legacyProxy';
@@ -59,20 +60,29 @@ export function assertJava(): Promise<void> {
 
 export const resetHint = (dataDir: string) => `\`rm -rf ${dataDir}\` (or \`npm run start:fresh\` for .local/) resets the local data`;
 
-/** DynamoDB Local on the data folder's database file, with the service's tables, seeded. */
-export async function startDatabase(service: ResolvedService, port: number, dataDir: string): Promise<DynamoDbLocal> {
+/** The local website's address on its port: the mysfits' pictures are seeded to point at it. */
+export const localSiteUrl = (webPort: number) => `http://127.0.0.1:${webPort}`;
+
+/** DynamoDB Local on the data folder's database file, with the service's tables, seeded (pictures on `siteUrl`). */
+export async function startDatabase(
+  service: ResolvedService,
+  port: number,
+  dataDir: string,
+  siteUrl: string,
+  started?: DynamoDbLocal,
+): Promise<DynamoDbLocal> {
   const dbPath = join(dataDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
   let db: DynamoDbLocal;
   try {
-    db = await startDynamoDbLocal({ port, dbPath });
+    db = started ?? (await startDynamoDbLocal({ port, dbPath }));
   } catch (error) {
     throw new StartError(`DynamoDB Local did not start on port ${port}: ${(error as Error).message.split('\n')[0]}`);
   }
   const client = new DynamoDBClient({ endpoint: db.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   try {
     await createTables(client, renamedTables(service));
-    await seedMysfits(client, mysfitsTableName(service));
+    await seedMysfits(client, mysfitsTableName(service), siteUrl);
     return db;
   } catch (error) {
     await db.stop();
@@ -131,6 +141,8 @@ export interface SystemOptions {
   ports: Ports;
   dataDir: string;
   legacyListUrl?: string;
+  /** DynamoDB Local, when it started early (earlyStart.ts) and checkEnvironment took it: used, not started again. */
+  early?: DynamoDbLocal;
   /** cognito-local's own log lines to the console. */
   verbose?: boolean;
   /** Runs the stream's transformation function (through serverless offline's Lambda endpoint). */
@@ -149,17 +161,30 @@ export interface LocalSystem {
 
 const closeServer = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
-/** What the local system needs of the machine: Java for DynamoDB Local, and its ports free. */
-export async function checkEnvironment(ports: Ports, legacyListUrl: string | undefined): Promise<void> {
-  const wanted = (Object.keys(PORT_SETTINGS) as Array<keyof Ports>).filter((key) => key !== 'offline' || legacyListUrl);
-  await Promise.all([...wanted.map((key) => assertPortFree(ports[key], PORT_SETTINGS[key])), assertJava()]).catch((error: Error) => {
+/**
+ * What the local system needs of the machine: Java for DynamoDB Local, and its ports free. A DynamoDB Local started
+ * early (earlyStart.ts) has its port and has shown that Java is there: no second JVM just to ask its version. On a
+ * failure that database is stopped.
+ */
+export async function checkEnvironment(ports: Ports, legacyListUrl: string | undefined, early?: DynamoDbLocal): Promise<void> {
+  const wanted = (Object.keys(PORT_SETTINGS) as Array<keyof Ports>).filter(
+    (key) => (key !== 'offline' || legacyListUrl) && !(key === 'dynamodb' && early),
+  );
+  const checks = [...wanted.map((key) => assertPortFree(ports[key], PORT_SETTINGS[key])), ...(early ? [] : [assertJava()])];
+  await Promise.all(checks).catch(async (error: Error) => {
+    await early?.stop();
     throw error instanceof StartError ? error : new StartError(error.message);
   });
 }
 
 /** Starts every service (the environment checked first: checkEnvironment); on any failure, stops what did start. */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
-  const { service, ports, dataDir, legacyListUrl } = options;
+  const { service, ports, dataDir, legacyListUrl, early } = options;
+  // Once serverless-esbuild has begun (this runs from a hook before its own), and while DynamoDB Local's JVM starts:
+  // cognito-local (and the AWS SDK v2 it brings) takes a moment of this thread.
+  await new Promise((resolve) => setImmediate(resolve));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
+  const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
   mkdirSync(dataDir, { recursive: true });
 
   const stoppers: Array<() => Promise<void>> = [];
@@ -168,17 +193,16 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    const website = buildWeb();
-    website.catch(() => undefined); // awaited below
+    // The website's first build, and from then on the live edit loop (rebuilt on every edit under web/).
+    const live = startLiveReload({ webDir: WEB_DIR, outDir: WEB_DIST, log: (text) => console.log(text) });
+    stoppers.push(() => live.stop());
+    live.ready.catch(() => undefined); // awaited below
     const mailbox = new Mailbox(join(dataDir, 'mailbox.json'));
     if (mailbox.damagedCopy)
       options.notice(`The mailbox file was damaged: moved it to ${mailbox.damagedCopy} and started an empty mailbox.`);
-    // Loaded only now, while serverless-esbuild bundles: cognito-local (and the AWS SDK v2 it brings) takes a moment.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
-    const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
     // Side by side; when one fails, the other is still waited for, so that stop() finds it.
     const [dbResult, cognitoResult] = await Promise.allSettled([
-      startDatabase(service, ports.dynamodb, dataDir),
+      startDatabase(service, ports.dynamodb, dataDir, localSiteUrl(ports.web), early),
       startCognitoLocal({ port: ports.cognito, dataDir: join(dataDir, 'cognito'), mailbox, quiet: !options.verbose }),
     ]);
     if (dbResult.status === 'fulfilled') {
@@ -211,7 +235,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
 
     const info: StackInfo = {
       apiUrl,
-      websiteUrl: `http://127.0.0.1:${ports.web}`,
+      websiteUrl: localSiteUrl(ports.web),
       mailboxUrl: `http://127.0.0.1:${ports.web}/mailbox`,
       region: LOCAL_REGION,
       userPoolId: ids.userPoolId,
@@ -220,7 +244,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       dynamodbEndpoint: db.endpoint,
       firehoseEndpoint: stream.endpoint,
     };
-    await website.catch((error: Error) => {
+    await live.ready.catch((error: Error) => {
       throw new StartError(`The website did not build: ${error.message}`);
     });
     const policies = userPoolProperties(service).Policies as { PasswordPolicy?: unknown } | undefined;
@@ -233,6 +257,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
         cognito: info.cognitoEndpoint,
       }),
       siteConfig: siteConfig({ ...info, passwordPolicy: policies?.PasswordPolicy }),
+      live,
     });
     stoppers.push(() => closeServer(web));
     return {

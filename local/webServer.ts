@@ -2,10 +2,12 @@
  * The local website server: the built site (web/dist), its config.json, and the mailbox
  * (a page at /mailbox, JSON at /mailbox.json?address=...).
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { cacheControl } from '../web/assets.cjs';
 import CONTENT_TYPES from '../web/contentTypes.cjs';
+import type { LiveReload } from './liveReload';
 import { mailboxPage, type Mailbox } from './mailbox';
 
 const JSON_TYPE = 'application/json';
@@ -19,6 +21,8 @@ export interface WebServerOptions {
   siteConfig: Record<string, unknown>;
   /** The site's Content-Security-Policy (web/contentSecurityPolicy.cjs), sent with every file of the site. */
   contentSecurityPolicy: string;
+  /** The live edit loop (liveReload.ts): its event stream, and its client named in index.html. */
+  live?: Pick<LiveReload, 'handle' | 'inject'>;
 }
 
 export function startWebServer(options: WebServerOptions): Promise<Server> {
@@ -36,9 +40,10 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
       res.end(body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, JSON_TYPE, '{"message":"Method not allowed"}');
-    // config.json is a file of the site in AWS too: CloudFront sends it with the site's headers.
+    if (options.live?.handle(req, res)) return;
+    // config.json is a file of the site in AWS too: CloudFront sends it with the site's headers, never cached.
     if (url.pathname === '/config.json') {
-      res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store', ...siteHeaders });
+      res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Cache-Control': cacheControl('config.json'), ...siteHeaders });
       return res.end(req.method === 'HEAD' ? undefined : JSON.stringify(options.siteConfig, null, 2));
     }
     if (url.pathname === '/mailbox.json') {
@@ -53,10 +58,12 @@ export function startWebServer(options: WebServerOptions): Promise<Server> {
     if (!existsSync(file)) return send(404, JSON_TYPE, '{"message":"Not found"}');
     res.writeHead(200, {
       'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'Cache-Control': 'no-store',
+      // As CloudFront serves them (web/assets.cjs): hashed names for a year, index.html revalidated.
+      'Cache-Control': cacheControl(relative.replace(/\\/g, '/').replace(/^\//, '')),
       ...siteHeaders,
     });
     if (req.method === 'HEAD') return res.end();
+    if (options.live && extname(file) === '.html') return res.end(options.live.inject(readFileSync(file, 'utf8')));
     createReadStream(file).pipe(res);
   });
   return new Promise((resolve, reject) => {

@@ -3,13 +3,9 @@
  * The website's Content-Security-Policy: one definition for the CloudFront response headers policy (serverless.yml
  * reads `forCloudFront` through ${file()}) and for the local web server (`forOrigins`). As strict as the site
  * allows: its scripts and styles only from its own origin (no inline script or style), its requests only to
- * itself (config.json), the stage's API and Cognito, pictures from itself and the mysfits' picture host, and no
- * framing, no <base>, no form posting elsewhere.
+ * itself (config.json), the stage's API and Cognito, pictures from itself alone (the mysfits' pictures are published
+ * with the site, web/assets.cjs), and no framing, no <base>, no form posting elsewhere.
  */
-const mysfits = require('../data/mysfits.json').mysfits;
-
-/** Where the mysfits' pictures are: the origins of their image URLs. */
-const IMAGE_ORIGINS = [...new Set(mysfits.flatMap((m) => [m.thumbImageUri, m.profileImageUri]).map((uri) => new URL(uri).origin))].sort();
 
 /**
  * The policy for a site whose API and Cognito are at these origins.
@@ -21,7 +17,7 @@ function forOrigins(origins) {
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    `img-src 'self' ${IMAGE_ORIGINS.join(' ')}`,
+    "img-src 'self'",
     `connect-src 'self' ${origins.api} ${origins.cognito}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -33,7 +29,6 @@ function forOrigins(origins) {
 const originOf = (url) => new URL(url).origin;
 
 module.exports = {
-  IMAGE_ORIGINS,
   forOrigins,
   originOf,
   // In AWS, for a Fn::Sub: the stage's REST API and the region's Cognito endpoint.

@@ -19,7 +19,7 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
   const client = new DynamoDBClient({ endpoint: db.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   try {
     await createTables(client, await localTables(BENCH_TABLES));
-    await seedMysfits(client, BENCH_TABLES.mysfitsTableName);
+    await seedMysfits(client, BENCH_TABLES.mysfitsTableName, 'http://127.0.0.1:8080');
   } catch (error) {
     await db.stop();
     throw error;

@@ -20,6 +20,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { STAGE_ENV, type DeployedStage } from '../../dev/deployedStage';
 import { api, decode, signInWithSrp, type ApiResponse } from '../../dev/localSystemClient';
 import { SEED_MYSFITS } from '../../dev/seed';
+import { pictureUrl } from '../../web/assets.cjs';
 import { LOCAL_CREDENTIALS } from '../../shared/localCredentials';
 import { b64, otherPrivateKey, signToken } from '../support/localStack';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the policy is one CommonJS definition for CloudFront and the local server
@@ -54,8 +55,9 @@ const FIXTURE = {
   Description: 'Written by the post-deploy checks and deleted by them a minute later.',
   GoodEvil: 'Neutral',
   LawChaos: 'Neutral',
-  ThumbImageUri: EVANGELINE.thumbImageUri,
-  ProfileImageUri: EVANGELINE.profileImageUri,
+  // Evangeline's picture on this stage's own site, as the seed writes it.
+  ThumbImageUri: pictureUrl(stage.websiteUrl, EVANGELINE.picture),
+  ProfileImageUri: pictureUrl(stage.websiteUrl, EVANGELINE.picture),
   Likes: 0,
   Adopted: false,
 };

@@ -41,7 +41,7 @@ export async function newContext(browser: Browser, viewport = { width: 1200, hei
     content: `document.addEventListener('securitypolicyviolation', (event) =>
       window.reportCspViolation(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline') + ' on ' + location.href));`,
   });
-  // The mysfits' pictures live on the internet: refused here, so the page shows its placeholder instead.
+  // Nothing the site loads comes from off the machine (the mysfits' pictures included): anything else is refused.
   await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
   return context;
 }

@@ -3,7 +3,7 @@
  * open a profile, like (and see it after a reload), unlike, adopt; a second user sees it adopted; log out.
  */
 import { join } from 'node:path';
-import type { Browser, Page, Request, Route } from 'playwright-core';
+import type { Browser, Locator, Page, Request, Route } from 'playwright-core';
 import { EVANGELINE, mailbox, PASSWORD, startTestStack, type TestStack } from '../support/localStack';
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient } from '../support/localStack';
@@ -81,6 +81,77 @@ async function registerAndConfirm(page: Page, email: string): Promise<void> {
 
 const likeButton = (page: Page) => page.locator('.profile button.like');
 
+/** Waits (10 s at most) for a condition to hold. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`still not so after 10 s: ${condition.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A picture that loaded (natural size > 0) from the site's own content-hashed assets, not the placeholder. */
+async function expectPictureFromTheSite(img: Locator): Promise<void> {
+  await until(() => img.evaluate((element) => (element as unknown as { complete: boolean }).complete));
+  const { src, width, height, classes } = await img.evaluate((element) => {
+    const picture = element as unknown as { currentSrc: string; naturalWidth: number; naturalHeight: number; className: string };
+    return { src: picture.currentSrc, width: picture.naturalWidth, height: picture.naturalHeight, classes: picture.className };
+  });
+  expect(src).toMatch(new RegExp(`^${stack.info.websiteUrl}/assets/[a-z]+\\.[0-9a-f]{10}\\.svg$`));
+  expect(src).not.toMatch(/placeholder/);
+  expect(classes).not.toMatch(/placeholder/);
+  expect(width).toBeGreaterThan(0);
+  expect(height).toBeGreaterThan(0);
+}
+
+test("every mysfit's picture loads from the site, in the list and on its profile, and none is the placeholder", async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const offSite: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'image' && !request.url().startsWith(stack.info.websiteUrl)) offSite.push(request.url());
+  });
+  await step(page, 'the list', async () => {
+    await page.goto(`${stack.info.websiteUrl}/#/`);
+    await allTwelveCards(page);
+    const pictures = page.locator('.card img');
+    expect(await pictures.count()).toBe(12);
+    for (let i = 0; i < 12; i++) {
+      await pictures.nth(i).scrollIntoViewIfNeeded();
+      await expectPictureFromTheSite(pictures.nth(i));
+    }
+  });
+  const ids = await page
+    .locator('.card')
+    .evaluateAll((cards) => cards.map((card) => (card as unknown as { dataset: { mysfitId: string } }).dataset.mysfitId));
+  await step(page, 'every profile', async () => {
+    for (const id of ids) {
+      await page.goto(`${stack.info.websiteUrl}/#/mysfits/${id}`);
+      await page.locator('.portrait').waitFor();
+      await expectPictureFromTheSite(page.locator('.portrait'));
+    }
+  });
+  expect(offSite).toEqual([]);
+  await context.close();
+});
+
+test('the Content-Security-Policy lets pictures come from the site alone', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  const response = await page.goto(`${stack.info.websiteUrl}/`);
+  const policy = (await response?.headerValue('content-security-policy')) ?? '';
+  expect(policy.split('; ')).toContain("img-src 'self'");
+  await allTwelveCards(page);
+  // A picture from anywhere else is refused by the browser, and reported.
+  await page.evaluate(() => {
+    const img = (globalThis as unknown as { document: { createElement(name: string): { src: string } } }).document.createElement('img');
+    img.src = 'http://127.0.0.2:9/elsewhere.svg';
+  });
+  await until(async () => cspViolations.some((v) => v.startsWith('img-src blocked http://127.0.0.2:9/elsewhere.svg')));
+  cspViolations.splice(0);
+  await context.close();
+});
+
 test('a visitor registers, confirms, logs in, filters, likes, unlikes and adopts; another user sees it adopted', async () => {
   const context = await newContext(browser);
   const page = await context.newPage();
@@ -102,8 +173,8 @@ test('a visitor registers, confirms, logs in, filters, likes, unlikes and adopts
     await page.locator(`.card[data-mysfit-id="${EVANGELINE}"] a`).click();
     await viewHeading(page, 'Evangeline').waitFor();
     expect(await page.locator('.profile dd').allTextContents()).toEqual(['Chimera', '43', 'Lawful Evil']);
-    // Its picture is out of reach here: the placeholder stands in.
-    await page.waitForSelector('.portrait.placeholder');
+    // Its picture comes from the site itself.
+    await expectPictureFromTheSite(page.locator('.portrait'));
   });
 
   await step(page, 'like, and still liked after a reload', async () => {

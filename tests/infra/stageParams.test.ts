@@ -15,7 +15,15 @@ let badRate: Refused;
 
 beforeAll(async () => {
   [valid, withSes, halfLegacy, badRate] = await Promise.all([
-    packageProd({ throttleRateLimit: '50', apiErrorRateThreshold: '0.05', publicReadCacheSeconds: '60', apiCacheClusterSize: '1.6' }),
+    packageProd({
+      throttleRateLimit: '50',
+      // The routes' own throttles stay below the stage's (prod's are above 50).
+      clicksThrottleRateLimit: '20',
+      writesThrottleRateLimit: '20',
+      apiErrorRateThreshold: '0.05',
+      publicReadCacheSeconds: '60',
+      apiCacheClusterSize: '1.6',
+    }),
     packageProd({ sesIdentity: 'mysfits.example.com', sesFromAddress: 'no-reply@mysfits.example.com' }),
     packageProdRefused({ legacyNlbArn: NLB_ARN }),
     packageProdRefused({ apiErrorRateThreshold: '5' }),

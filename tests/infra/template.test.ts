@@ -749,7 +749,7 @@ describe('the website', () => {
       "default-src 'none'",
       "script-src 'self'",
       "style-src 'self'",
-      "img-src 'self' https://www.mythicalmysfits.com",
+      "img-src 'self'",
       "connect-src 'self' https://${ApiGatewayRestApi}.execute-api.${AWS::Region}.amazonaws.com https://cognito-idp.${AWS::Region}.amazonaws.com",
       "frame-ancestors 'none'",
       "base-uri 'none'",

@@ -10,6 +10,9 @@ export const tables = {
   visitorSalts: process.env.VISITOR_SALTS_TABLE as string,
 };
 
+/** The site the seeded pictures point at (no website runs in this tier). */
+export const SITE_URL = 'http://127.0.0.1:8080';
+
 export const client = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT });
 
 export async function createSeededTables(): Promise<void> {
@@ -17,7 +20,7 @@ export async function createSeededTables(): Promise<void> {
     client,
     await localTables({ mysfitsTableName: tables.mysfits, activityTableName: tables.activity, visitorSaltsTableName: tables.visitorSalts }),
   );
-  await seedMysfits(client, tables.mysfits);
+  await seedMysfits(client, tables.mysfits, SITE_URL);
 }
 
 export async function scanAll(tableName: string): Promise<Record<string, unknown>[]> {

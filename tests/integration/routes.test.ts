@@ -7,7 +7,7 @@ import { handler as listMysfits } from '../../functions/listMysfits';
 import { handler as unlikeMysfit } from '../../functions/unlikeMysfit';
 import { seedMysfits, SEED_MYSFITS } from '../../dev/seed';
 import { eventFor, invoke } from '../../dev/sampleEvents';
-import { client, createSeededTables, scanAll, snapshot, tables } from './database';
+import { client, createSeededTables, scanAll, SITE_URL, snapshot, tables } from './database';
 
 const EVANGELINE = '4e53920c-505a-4a90-a694-b9300791f0ae';
 const PAULY = '2b473002-36f8-4b87-954e-9a377e0ccbec';
@@ -187,7 +187,7 @@ describe('unknown ids change nothing', () => {
 describe('seeding', () => {
   test('seeding again keeps likes and adoptions', async () => {
     const before = await snapshot();
-    await seedMysfits(client, tables.mysfits);
+    await seedMysfits(client, tables.mysfits, SITE_URL);
     expect(await snapshot()).toEqual(before);
   });
 });

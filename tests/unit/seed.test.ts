@@ -1,8 +1,14 @@
-/** scripts/seed.ts: the twelve mysfits are written so that seeding again never resets likes or adoptions. */
+/**
+ * scripts/seed.ts: the twelve mysfits are written so that seeding again never resets likes or adoptions, with their
+ * pictures on the stage's own site.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SEED_MYSFITS, seedMysfits } from '../../dev/seed';
+import { SEED_MYSFITS, seedFacts, seedMysfits } from '../../dev/seed';
+import { hashedKey, PICTURES_DIR } from '../../web/assets.cjs';
 import { GOOD_EVIL, LAW_CHAOS, type MysfitFacts, type MysfitItem } from '../../shared/mysfitItem';
 import { mysfitPathSchema } from '../../shared/validation';
 import { mysfitItem } from '../support/fixtures';
@@ -11,6 +17,8 @@ import { applySetUpdate } from '../support/updateExpression';
 const ddb = mockClient(DynamoDBDocumentClient);
 const TABLE = 'mysfits-local-mysfits';
 const ADOPTER = 'a2c4e6f8-0000-4000-8000-000000000000';
+const SITE = 'https://d111111abcdef8.cloudfront.net';
+const FACTS = seedFacts(SITE);
 
 /** The table attribute each seed fact is stored in: the workshop's names (see MysfitItem). */
 const ATTRIBUTE_OF: Record<keyof MysfitFacts, keyof MysfitItem> = {
@@ -35,7 +43,7 @@ test('sends one UpdateCommand per mysfit, twelve in all, and nothing else', asyn
   // Arrange
   ddb.on(UpdateCommand).resolves({});
   // Act
-  const count = await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE);
+  const count = await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE, SITE);
   // Assert
   expect(count).toBe(12);
   expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 12);
@@ -48,13 +56,13 @@ test('each update sets the facts, and sets Likes and Adopted only if_not_exists'
   ddb.on(UpdateCommand).resolves({});
   const usersDid = { Likes: 5, Adopted: true, AdoptedBy: ADOPTER, AdoptedAt: '2026-11-01T10:00:00.000Z' };
   // Act
-  await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE);
+  await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE, SITE);
   // Assert
   const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
   expect(updates.map(({ TableName, Key }) => ({ TableName, Key }))).toEqual(
-    SEED_MYSFITS.map((facts) => ({ TableName: TABLE, Key: { MysfitId: facts.mysfitId } })),
+    FACTS.map((facts) => ({ TableName: TABLE, Key: { MysfitId: facts.mysfitId } })),
   );
-  for (const [i, facts] of SEED_MYSFITS.entries()) {
+  for (const [i, facts] of FACTS.entries()) {
     const update = updates[i]!;
     // A mysfit not yet in the table gets its facts, no likes and no adopter.
     expect(applySetUpdate({ ...update.Key }, update)).toStrictEqual({ ...stored(facts), Likes: 0, Adopted: false });
@@ -68,7 +76,7 @@ test('no update overwrites Likes, Adopted or an adopter outright', async () => {
   // Arrange
   ddb.on(UpdateCommand).resolves({});
   // Act
-  await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE);
+  await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE, SITE);
   // Assert
   for (const call of ddb.commandCalls(UpdateCommand)) {
     const expression = call.args[0].input.UpdateExpression ?? '';
@@ -82,10 +90,48 @@ test('a failed write fails the seed with its error (the writes go out together)'
   const failure = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' });
   ddb.on(UpdateCommand).resolvesOnce({}).rejectsOnce(failure);
   // Act
-  const seeding = seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE);
+  const seeding = seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE, SITE);
   // Assert
   await expect(seeding).rejects.toBe(failure);
   expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 12);
+});
+
+test('a seed on another site (another port, a new distribution) points every picture there, and keeps what users did', async () => {
+  // Arrange
+  ddb.on(UpdateCommand).resolves({});
+  const elsewhere = 'http://127.0.0.1:18080';
+  const usersDid = { Likes: 3, Adopted: true, AdoptedBy: ADOPTER, AdoptedAt: '2026-11-01T10:00:00.000Z' };
+  // Act
+  await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE, elsewhere);
+  // Assert
+  for (const call of ddb.commandCalls(UpdateCommand)) {
+    const update = call.args[0].input;
+    const before = mysfitItem({ MysfitId: String(update.Key?.MysfitId), ThumbImageUri: `${SITE}/assets/old.svg`, ...usersDid });
+    const after = applySetUpdate(before, update);
+    expect(after.ThumbImageUri).toMatch(/^http:\/\/127\.0\.0\.1:18080\/assets\/[a-z]+\.[0-9a-f]{10}\.svg$/);
+    expect(after.ProfileImageUri).toBe(after.ThumbImageUri);
+    expect(after).toMatchObject(usersDid);
+  }
+});
+
+describe('the pictures', () => {
+  test.each(SEED_MYSFITS.map((m) => [m.name, m] as const))(
+    "%s's picture is an SVG of web/pictures under 15 KB, named by its content on the site",
+    (_name, mysfit) => {
+      // Arrange
+      const file = join(PICTURES_DIR, mysfit.picture);
+      // Act
+      const facts = FACTS.find((f) => f.mysfitId === mysfit.mysfitId);
+      // Assert
+      expect(statSync(file).size).toBeLessThan(15 * 1024);
+      expect(readFileSync(file, 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]*>.*<\/svg>\s*$/s);
+      expect(facts?.thumbImageUri).toBe(`${SITE}/${hashedKey(mysfit.picture, readFileSync(file))}`);
+    },
+  );
+
+  test('twelve different pictures', () => {
+    expect(new Set(SEED_MYSFITS.map((m) => m.picture)).size).toBe(12);
+  });
 });
 
 describe('the seed data fits the API', () => {

@@ -31,13 +31,16 @@ export function render(root: HTMLElement, ...children: Child[]): void {
   }
 }
 
+/** The placeholder picture's content-hashed address, set by the build (dev/website.ts). */
+declare const PLACEHOLDER_URL: string;
+
 /** An image that shows the placeholder when its own picture cannot be loaded. */
 export function picture(src: string, alt: string, className: string): HTMLImageElement {
   const img = h('img', { src, alt, class: className, loading: 'lazy', width: 200, height: 200 });
   img.addEventListener(
     'error',
     () => {
-      img.src = 'placeholder.svg';
+      img.src = PLACEHOLDER_URL;
       img.classList.add('placeholder');
     },
     { once: true },

@@ -8,7 +8,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
-import { DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import Website from '../../../infra/website';
 import { PROJECT_ROOT } from '../../../dev/paths';
@@ -98,22 +105,37 @@ const uploadsSent = (): PutObjectCommandInput[] => s3.commandCalls(PutObjectComm
 // ------------------------------------------------------------------ publish
 
 describe('publish() on a deployed stage', () => {
-  /** What happened, in order: the uploads (by key) and the invalidation. */
+  /** What happened, in order: the uploads (by key), the deletes and the invalidation. */
   const events: string[] = [];
+  /** The most uploads in flight at once. */
+  let mostInFlight = 0;
   let uploads: Map<string, PutObjectCommandInput>;
   let plugin: ReturnType<typeof pluginFor>;
+  /** The build before this one: its manifest names what it published under assets/. */
+  const PREVIOUS = ['assets/app.PREV1234.js', 'assets/styles.0123456789.css', 'assets/chimera.aaaaaaaaaa.svg'];
+  const OLDER = ['assets/app.OLD12345.js', 'assets/chimera.bbbbbbbbbb.svg'];
 
   beforeAll(async () => {
     // Arrange
     resetMocks();
-    cloudFormation.on(DescribeStacksCommand).resolves(stackWith(OUTPUTS));
-    s3.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves(stackWith({ ...OUTPUTS, MysfitsTableName: 'mysfits-prod-mysfits' } as typeof OUTPUTS));
+    let inFlight = 0;
+    s3.on(PutObjectCommand).callsFake(async (input: PutObjectCommandInput) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
       events.push(`put ${input.Key}`);
       return {};
     });
-    // The bucket as an earlier build left it: one file this build no longer has.
+    s3.on(GetObjectCommand, { Key: 'asset-manifest.json' }).resolves({
+      Body: { transformToString: async () => JSON.stringify(PREVIOUS) } as never,
+    });
+    // The bucket as the earlier builds left it: the previous build, an older one, and a file of the old naming.
     s3.on(ListObjectsV2Command).resolves({
-      Contents: [{ Key: 'index.html' }, { Key: 'app.js' }, { Key: 'old-chunk.js' }],
+      Contents: ['index.html', 'config.json', 'asset-manifest.json', ...PREVIOUS, ...OLDER, 'app.js'].map((Key) => ({ Key })),
       IsTruncated: false,
     });
     s3.on(DeleteObjectsCommand).callsFake((input: { Delete: { Objects: Array<{ Key: string }> } }) => {
@@ -122,15 +144,7 @@ describe('publish() on a deployed stage', () => {
     });
     cloudFront.on(CreateInvalidationCommand).callsFake(() => {
       events.push('invalidate');
-      return {
-        Location: 'https://cloudfront.amazonaws.com/invalidation/I1',
-        Invalidation: {
-          Id: 'I1',
-          Status: 'InProgress',
-          CreateTime: new Date(),
-          InvalidationBatch: { CallerReference: 'r', Paths: { Quantity: 1, Items: ['/*'] } },
-        },
-      };
+      return {};
     });
     plugin = pluginFor('prod');
     // Act
@@ -155,44 +169,102 @@ describe('publish() on a deployed stage', () => {
     expect(cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: STACK });
   });
 
-  test('uploads every file of web/dist but the source maps, byte for byte, plus config.json, each once, to the website bucket', () => {
+  test('uploads every file of web/dist but the source maps, byte for byte, plus config.json and the manifest, each once', () => {
     // Arrange
     const distKeys = keysUnder(WEB_DIST).filter((key) => !key.endsWith('.map'));
     // Act
     const sent = uploadsSent();
     // Assert
     expect(distKeys).toContain('index.html');
-    expect(sent.map((input) => input.Key).sort()).toEqual([...distKeys, 'config.json'].sort());
+    expect(sent.map((input) => input.Key).sort()).toEqual([...distKeys, 'config.json', 'asset-manifest.json'].sort());
     expect(new Set(sent.map((input) => input.Bucket))).toEqual(new Set([OUTPUTS.WebsiteBucketName]));
     for (const key of distKeys) {
       expect(Buffer.compare(uploads.get(key)?.Body as Buffer, readFileSync(join(WEB_DIST, ...key.split('/'))))).toBe(0);
     }
   });
 
+  test('every file but index.html is under assets/ with a content-hashed name: the script, the style, the pictures', () => {
+    // Arrange
+    const keys = [...uploads.keys()].filter((key) => key.startsWith('assets/'));
+    // Act
+    const kinds = keys.map((key) => /^assets\/([a-z]+)\.([0-9A-Za-z]{8,10})\.(js|css|svg)$/.exec(key)?.[3]);
+    // Assert
+    expect(kinds).not.toContain(undefined);
+    expect(kinds.filter((kind) => kind === 'js')).toHaveLength(1);
+    expect(kinds.filter((kind) => kind === 'css')).toHaveLength(1);
+    expect(kinds.filter((kind) => kind === 'svg')).toHaveLength(13); // twelve mysfits and the placeholder
+    const index = (uploads.get('index.html')?.Body as Buffer).toString('utf8');
+    for (const key of keys.filter((k) => /\.(js|css)$/.test(k))) expect(index).toContain(`"/${key}"`);
+  });
+
   test.each([
-    { key: 'index.html', contentType: 'text/html; charset=utf-8' },
-    { key: 'config.json', contentType: 'application/json' },
-    { key: 'app.js', contentType: 'text/javascript; charset=utf-8' },
-    { key: 'styles.css', contentType: 'text/css; charset=utf-8' },
-    { key: 'placeholder.svg', contentType: 'image/svg+xml' },
-  ])(
-    '$key is sent as $contentType, revalidated by browsers on every load (never an old script with a new page)',
-    ({ key, contentType }) => {
-      // Arrange / Act
-      const upload = uploads.get(key);
-      // Assert
-      expect(upload?.ContentType).toBe(contentType);
-      expect(upload?.CacheControl).toBe('no-cache');
+    { kind: 'index.html', pattern: /^index\.html$/, contentType: 'text/html; charset=utf-8', cache: 'no-cache' },
+    { kind: 'config.json', pattern: /^config\.json$/, contentType: 'application/json', cache: 'no-cache' },
+    { kind: 'the manifest', pattern: /^asset-manifest\.json$/, contentType: 'application/json', cache: 'no-cache' },
+    {
+      kind: 'the script',
+      pattern: /^assets\/app\.\w+\.js$/,
+      contentType: 'text/javascript; charset=utf-8',
+      cache: 'public, max-age=31536000, immutable',
     },
-  );
+    {
+      kind: 'the style',
+      pattern: /^assets\/styles\.\w+\.css$/,
+      contentType: 'text/css; charset=utf-8',
+      cache: 'public, max-age=31536000, immutable',
+    },
+    { kind: 'a picture', pattern: /^assets\/\w+\.\w+\.svg$/, contentType: 'image/svg+xml', cache: 'public, max-age=31536000, immutable' },
+  ])('$kind is sent as $contentType with Cache-Control "$cache"', ({ pattern, contentType, cache }) => {
+    // Arrange
+    const matching = [...uploads.values()].filter((upload) => pattern.test(String(upload.Key)));
+    // Act / Assert
+    expect(matching.length).toBeGreaterThan(0);
+    for (const upload of matching) {
+      expect(upload.ContentType).toBe(contentType);
+      expect(upload.CacheControl).toBe(cache);
+    }
+  });
 
   test('the source maps stay on the build machine', () => {
     expect([...uploads.keys()].filter((key) => key.endsWith('.map'))).toEqual([]);
   });
 
-  test('files an earlier build left, and this one has not, are deleted before the invalidation', () => {
-    expect(events.filter((event) => event.startsWith('delete'))).toEqual(['delete old-chunk.js']);
-    expect(events.indexOf('delete old-chunk.js')).toBeLessThan(events.indexOf('invalidate'));
+  test('order: every hashed file, then config.json, then index.html, then the manifest, then the clean-up, then the invalidation', () => {
+    // Arrange
+    const at = (event: string) => events.indexOf(event);
+    const hashed = events.filter((event) => event.startsWith('put assets/'));
+    // Act
+    const lastHashed = Math.max(...hashed.map(at));
+    // Assert
+    expect(hashed.length).toBe(15);
+    expect(lastHashed).toBeLessThan(at('put config.json'));
+    expect(at('put config.json')).toBeLessThan(at('put index.html'));
+    expect(at('put index.html')).toBeLessThan(at('put asset-manifest.json'));
+    const firstDelete = events.findIndex((event) => event.startsWith('delete'));
+    expect(at('put asset-manifest.json')).toBeLessThan(firstDelete);
+    expect(firstDelete).toBeLessThan(at('invalidate'));
+    expect(events.at(-1)).toBe('invalidate');
+  });
+
+  test('uploads run side by side, at most 8 at a time', () => {
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(8);
+  });
+
+  test("the previous build's hashed files stay (a page open during the deploy keeps working); older files go", () => {
+    // Arrange / Act: publish() in beforeAll
+    const deleted = events.filter((event) => event.startsWith('delete ')).flatMap((event) => event.slice('delete '.length).split(','));
+    // Assert
+    expect(deleted.sort()).toEqual([...OLDER, 'app.js'].sort());
+  });
+
+  test("the manifest names this build's hashed files, for the next publish to keep", () => {
+    // Arrange
+    const manifest: unknown = JSON.parse((uploads.get('asset-manifest.json')?.Body as Buffer).toString('utf8'));
+    // Act
+    const hashed = [...uploads.keys()].filter((key) => key.startsWith('assets/'));
+    // Assert
+    expect(manifest).toEqual(hashed.sort((a, b) => events.indexOf(`put ${a}`) - events.indexOf(`put ${b}`)));
   });
 
   test('no file goes up without a content type of its own', () => {
@@ -217,23 +289,45 @@ describe('publish() on a deployed stage', () => {
     });
   });
 
-  test("then invalidates everything (/*) on the stack's distribution, once, after the last upload", () => {
+  test("invalidates index.html (also as /) and config.json only, once, on the stack's distribution", () => {
     // Arrange / Act: publish() in beforeAll
     // Assert
     expect(cloudFront).toHaveReceivedCommandTimes(CreateInvalidationCommand, 1);
     expect(cloudFront).toHaveReceivedCommandWith(CreateInvalidationCommand, {
       DistributionId: OUTPUTS.WebsiteDistributionId,
-      InvalidationBatch: { CallerReference: expect.any(String), Paths: { Quantity: 1, Items: ['/*'] } },
+      InvalidationBatch: { CallerReference: expect.any(String), Paths: { Quantity: 3, Items: ['/', '/index.html', '/config.json'] } },
     });
-    expect(events.at(-1)).toBe('invalidate');
-    expect(events.filter((event) => event === 'invalidate')).toHaveLength(1);
   });
 
-  test('says where the site is', () => {
+  test('says where the site is, and the seed command that points the pictures at it', () => {
     // Arrange / Act: publish() in beforeAll
     // Assert
     expect(plugin.serverless.cli.log).toHaveBeenCalledWith(expect.stringContaining(OUTPUTS.WebsiteUrl));
+    expect(plugin.serverless.cli.log).toHaveBeenCalledWith(
+      `The mysfits' pictures are on this site: npm run seed -- --table mysfits-prod-mysfits --region us-east-1 --site ${OUTPUTS.WebsiteUrl}`,
+    );
   });
+});
+
+describe('publish() onto a bucket with no manifest (a first publish)', () => {
+  test('keeps nothing but what it published', async () => {
+    // Arrange
+    resetMocks();
+    cloudFormation.on(DescribeStacksCommand).resolves(stackWith(OUTPUTS));
+    s3.on(PutObjectCommand).resolves({});
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }));
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [{ Key: 'app.js' }, { Key: 'styles.css' }, { Key: 'index.html' }],
+      IsTruncated: false,
+    });
+    s3.on(DeleteObjectsCommand).resolves({});
+    cloudFront.on(CreateInvalidationCommand).resolves({});
+    // Act
+    await pluginFor('prod').website.publish();
+    // Assert
+    const deleted = s3.commandCalls(DeleteObjectsCommand).flatMap((call) => (call.args[0].input.Delete?.Objects ?? []).map((o) => o.Key));
+    expect(deleted.sort()).toEqual(['app.js', 'styles.css']);
+  }, 60_000);
 });
 
 describe('publish() with an output missing from the stack', () => {
