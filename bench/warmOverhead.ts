@@ -1,25 +1,23 @@
 /**
  * Part 2, warm overhead: what a warm handler costs per invocation apart from DynamoDB itself. In-process, on the
- * handler as deployed (esbuild bundle as serverless.yml builds it, SDK left external so the mock reaches it), with
- * the document client mocked (aws-sdk-client-mock) answering like the table would, after a warm-up; median and p99
- * against a 50 µs target. Also with a plain stub instead of the mock, and the TypeScript source under tsx. A handler
- * that misses is profiled (V8 CPU profile of a readable twin bundle, self time by package).
+ * handler as deployed (esbuild bundle as serverless.yml builds it, SDK left external so the double reaches it), with
+ * the document client mocked (aws-sdk-client-mock) answering like the table would; median and p99 against a 50 µs
+ * target. Also with a plain stub instead of the mock, and the TypeScript source under tsx. Timed by tinybench (warm-up,
+ * samples, percentiles); a handler that misses is profiled (V8 CPU profile of a readable twin, self time by package).
  */
 import { createRequire } from 'node:module';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { Bench } from 'tinybench';
 import { buildBundle, sourceOfLine } from './lib/bundles';
 import { FUNCTIONS, ROOT, type FunctionName } from './lib/functions';
 import { progress, type PartOutput } from './lib/part';
 import { profileByPackage, type ProfileSummary } from './lib/profile';
-import { median, num, summarise, type Summary } from './lib/stats';
+import { median, num } from './lib/stats';
 
 const WARM_UP_CALLS = 2_000;
-const WARM_UP_CAP_MS = 5_000;
-/** Timed calls per measurement, in rounds of BLOCK calls that go round every measurement in turn. */
+/** Timed calls per measurement, at least (tinybench runs at least this many, and for at least TIMED_MS). */
 const TIMED_CALLS = 20_000;
-const BLOCK = 1_000;
-/** Timed time per measurement, at most. */
-const TIMED_CAP_MS = 10_000;
+const TIMED_MS = 1_000;
 const TARGET_US = 50;
 /** Calls (and a time cap) profiled for a handler that misses the target. */
 const PROFILED_CALLS = 5_000;
@@ -27,11 +25,10 @@ const PROFILE_CAP_MS = 5_000;
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type Handlers = Record<FunctionName, Handler>;
-/** The handler code measured: the deployed bundle (minified), its readable twin (for profiles), or the TS source. */
-type Flavour = 'bundle' | 'readable' | 'source';
 /** What stands in for DynamoDB: aws-sdk-client-mock, or a plain function in place of send(). */
 type Double = 'mock' | 'stub';
-type Verdict = 'PASS' | 'MISS' | '-';
+/** The code measured: the deployed bundle (minified) or the TypeScript source (tsx); profiles use a readable twin. */
+type Flavour = 'bundle' | 'source';
 
 interface Case {
   name: string;
@@ -45,40 +42,17 @@ interface Case {
   bare?: () => Promise<unknown>;
 }
 
+/** Microseconds, from tinybench's latency statistics, and the calls that answered another status than 200. */
 interface Run {
   calls: number;
-  microseconds: Summary;
-  meanMicroseconds: number;
+  median: number;
+  p99: number;
+  mean: number;
   wrongStatus: number;
   profile?: ProfileSummary;
 }
 
-interface Measurement {
-  name: string;
-  baseline: boolean;
-  sends: number;
-  /** The bundle with aws-sdk-client-mock, as asked: the verdict is on this one. */
-  mock: Run;
-  /** The bundle with the plain stub: the handler's own cost. */
-  stub: Run;
-  /** The TypeScript source under tsx, with the plain stub. */
-  source?: Run;
-  verdict: Verdict;
-  stubVerdict: Verdict;
-}
-
-/** One thing timed: a case, on one flavour of the code, with one double. */
-interface Slot {
-  c: Case;
-  flavour: Flavour;
-  double: Double;
-  samples: Float64Array;
-  n: number;
-  spentMs: number;
-  wrong: number;
-}
-
-async function loadBundles(folder: string, minify: boolean): Promise<{ handlers: Handlers; files: Record<FunctionName, string> }> {
+async function loadBundles(folder: string, minify: boolean) {
   const handlers = {} as Handlers;
   const files = {} as Record<FunctionName, string>;
   for (const fn of FUNCTIONS) {
@@ -90,8 +64,8 @@ async function loadBundles(folder: string, minify: boolean): Promise<{ handlers:
 }
 
 export async function run(options: { profile?: boolean } = {}): Promise<PartOutput> {
-  // Settings before any function module loads (they are read once, at load). Logging off: one JSON line per
-  // request written to a terminal or pipe costs more than everything else a handler does.
+  // Settings before any function module loads (read once, at load). Logging off: one JSON line per request written
+  // to a terminal or pipe costs more than everything else a handler does.
   Object.assign(process.env, {
     MYSFITS_TABLE: 'bench-mysfits',
     ACTIVITY_TABLE: 'bench-user-activity',
@@ -117,15 +91,9 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   const { context, eventFor, sampleEvent } = await import('../dev/sampleEvents');
   const { seedFacts } = await import('../dev/seed');
   const { toMysfit } = await import('../shared/mysfitItem');
-  const source: Handlers = {
-    listMysfits: (await import('../functions/listMysfits')).handler as Handler,
-    getMysfit: (await import('../functions/getMysfit')).handler as Handler,
-    likeMysfit: (await import('../functions/likeMysfit')).handler as Handler,
-    unlikeMysfit: (await import('../functions/unlikeMysfit')).handler as Handler,
-    adoptMysfit: (await import('../functions/adoptMysfit')).handler as Handler,
-    getMe: (await import('../functions/getMe')).handler as Handler,
-  };
-  const handlers: Record<Flavour, Handlers> = { bundle: bundle.handlers, readable: readable.handlers, source };
+  const source = {} as Handlers;
+  for (const fn of FUNCTIONS) source[fn] = ((await import(`../functions/${fn}`)) as { handler: Handler }).handler;
+  const handlers: Record<Flavour, Handlers> = { bundle: bundle.handlers, source };
 
   // The table's twelve mysfits as DynamoDB would return them (the document client's plain objects).
   const items = seedFacts('http://127.0.0.1:8080').map((m, i) => ({
@@ -148,60 +116,33 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   ];
   // What GET /mysfits answers with: its serialisation alone is a fair part of that route's cost.
   const listResponse = { mysfits: items.map((item) => toMysfit(item)) };
-  const listBody = JSON.stringify(listResponse);
   const page = (list: object[]) => ({ Items: list, Count: list.length, ScannedCount: list.length });
   const client = lib.DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const route = (fn: FunctionName, answers: Array<[string, object]>, name: string = fn, event = sampleEvent(fn)): Case => ({
+    name,
+    answers,
+    sends: answers.length,
+    fn,
+    event,
+  });
+  const committed = (likes: number): Array<[string, object]> => [
+    ['TransactWriteCommand', {}],
+    ['GetCommand', { Item: { Likes: likes } }],
+  ];
 
   const cases: Case[] = [
-    {
-      name: 'listMysfits (all 12: Scan)',
-      answers: [['ScanCommand', page(items)]],
-      sends: 1,
-      fn: 'listMysfits',
-      event: eventFor('listMysfits', { queryStringParameters: null }),
-    },
-    {
-      name: `listMysfits (?filter=GoodEvil&value=Evil: Query, ${evil.length} items)`,
-      answers: [['QueryCommand', page(evil)]],
-      sends: 1,
-      fn: 'listMysfits',
-      event: sampleEvent('listMysfits'),
-    },
-    { name: 'getMysfit', answers: [['GetCommand', { Item: items[0] }]], sends: 1, fn: 'getMysfit', event: sampleEvent('getMysfit') },
-    {
-      name: 'likeMysfit (transaction commits, count read)',
-      answers: [
-        ['TransactWriteCommand', {}],
-        ['GetCommand', { Item: { Likes: 8 } }],
-      ],
-      sends: 2,
-      fn: 'likeMysfit',
-      event: sampleEvent('likeMysfit'),
-    },
-    {
-      name: 'unlikeMysfit (transaction commits, count read)',
-      answers: [
-        ['TransactWriteCommand', {}],
-        ['GetCommand', { Item: { Likes: 7 } }],
-      ],
-      sends: 2,
-      fn: 'unlikeMysfit',
-      event: sampleEvent('unlikeMysfit'),
-    },
-    {
-      name: 'adoptMysfit (transaction commits)',
-      answers: [['TransactWriteCommand', {}]],
-      sends: 1,
-      fn: 'adoptMysfit',
-      event: sampleEvent('adoptMysfit'),
-    },
-    {
-      name: 'getMe (3 likes, 1 adoption)',
-      answers: [['QueryCommand', page(activity)]],
-      sends: 1,
-      fn: 'getMe',
-      event: sampleEvent('getMe'),
-    },
+    route(
+      'listMysfits',
+      [['ScanCommand', page(items)]],
+      'listMysfits (all 12: Scan)',
+      eventFor('listMysfits', { queryStringParameters: null }),
+    ),
+    route('listMysfits', [['QueryCommand', page(evil)]], `listMysfits (?filter=GoodEvil&value=Evil: Query, ${evil.length} items)`),
+    route('getMysfit', [['GetCommand', { Item: items[0] }]]),
+    route('likeMysfit', committed(8), 'likeMysfit (transaction commits, count read)'),
+    route('unlikeMysfit', committed(7), 'unlikeMysfit (transaction commits, count read)'),
+    route('adoptMysfit', [['TransactWriteCommand', {}]], 'adoptMysfit (transaction commits)'),
+    route('getMe', [['QueryCommand', page(activity)]], 'getMe (3 likes, 1 adoption)'),
     {
       name: 'baseline: send() of one GetCommand, alone',
       answers: [['GetCommand', { Item: items[0] }]],
@@ -209,7 +150,7 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
       bare: () => client.send(new lib.GetCommand({ TableName: 'bench-mysfits', Key: { MysfitId: items[0]?.MysfitId } })),
     },
     {
-      name: `baseline: JSON.stringify of the 12-mysfit list body (${num(listBody.length / 1024, 1)} KiB)`,
+      name: `baseline: JSON.stringify of the 12-mysfit list body (${num(JSON.stringify(listResponse).length / 1024, 1)} KiB)`,
       answers: [],
       sends: 0,
       bare: async () => JSON.stringify(listResponse),
@@ -230,186 +171,156 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
       return;
     }
     const answers = new Map<string, object>(c.answers);
-    Object.defineProperty(lib.DynamoDBDocumentClient.prototype, 'send', {
-      configurable: true,
-      writable: true,
-      value: (command: object) => Promise.resolve(answers.get(command.constructor.name)),
-    });
+    const value = (command: object) => Promise.resolve(answers.get(command.constructor.name));
+    Object.defineProperty(lib.DynamoDBDocumentClient.prototype, 'send', { configurable: true, writable: true, value });
   };
   const restoreSend = () => {
     ddb.restore();
     if (realSend) Object.defineProperty(lib.DynamoDBDocumentClient.prototype, 'send', realSend);
   };
-
-  // A fresh event per call, as Lambda hands each invocation its own (middy normalises headers in place).
-  const prepare = (slot: Slot, i: number) => {
-    if (slot.double === 'mock' && i % BLOCK === 0) ddb.resetHistory();
-    return slot.c.event ? structuredClone(slot.c.event) : undefined;
+  /** One call of the case, on a fresh copy of its event (Lambda hands each invocation its own; middy changes it). */
+  const caller = (c: Case, handler?: Handler) => {
+    const event = c.event;
+    if (!handler || !event) return { next: () => undefined, call: () => (c.bare as () => Promise<unknown>)() };
+    let input = structuredClone(event);
+    return { next: () => void (input = structuredClone(event)), call: () => handler(input, context) };
   };
-  const callOf = (c: Case, flavour: Flavour) =>
-    c.bare
-      ? () => (c.bare as () => Promise<unknown>)()
-      : (event: unknown) => (handlers[flavour][c.fn as FunctionName] as Handler)(event as APIGatewayProxyEvent, context);
-  const ok = (c: Case, result: unknown) => c.bare !== undefined || (result as APIGatewayProxyResult).statusCode === 200;
 
-  const slots: Slot[] = cases.flatMap((c) =>
+  const measured = cases.flatMap((c) =>
     ([['bundle', 'mock'], ['bundle', 'stub'], ...(c.bare ? [] : [['source', 'stub']])] as Array<[Flavour, Double]>).map(
-      ([flavour, double]) => ({
-        c,
-        flavour,
-        double,
-        samples: new Float64Array(TIMED_CALLS),
-        n: 0,
-        spentMs: 0,
-        wrong: 0,
-      }),
+      ([flavour, double]) => ({ c, flavour, double, wrong: 0, calls: 0 }),
     ),
   );
+  const bench = new Bench({ iterations: TIMED_CALLS, time: TIMED_MS, warmupIterations: WARM_UP_CALLS, throws: true });
+  for (const m of measured) {
+    const { next, call } = caller(m.c, m.c.fn ? handlers[m.flavour][m.c.fn] : undefined);
+    bench.add(
+      `${m.c.name} (${m.flavour}, ${m.double})`,
+      async () => {
+        const result = await call();
+        if (!m.c.bare && (result as APIGatewayProxyResult).statusCode !== 200) m.wrong++;
+      },
+      {
+        beforeAll: () => {
+          progress(`${m.c.name} (${m.flavour}, ${m.double})`);
+          useDouble(m.double, m.c);
+        },
+        // Untimed: the next call's event, and the mock's call history cleared now and then.
+        beforeEach: () => {
+          next();
+          if (m.double === 'mock' && ++m.calls % 1_000 === 0) ddb.resetHistory();
+        },
+        afterAll: restoreSend,
+      },
+    );
+  }
   try {
-    for (const slot of slots) {
-      progress(`warm-up: ${slot.c.name} (${slot.flavour}, ${slot.double}), ${num(WARM_UP_CALLS)} calls`);
-      useDouble(slot.double, slot.c);
-      const call = callOf(slot.c, slot.flavour);
-      const end = performance.now() + WARM_UP_CAP_MS;
-      for (let i = 0; i < WARM_UP_CALLS && performance.now() < end; i++) {
-        if (!ok(slot.c, await call(prepare(slot, i)))) slot.wrong++;
-      }
-      restoreSend();
-    }
-    // Round robin, a block at a time, the starting slot moving each round: whatever else the machine does meanwhile
-    // falls on every measurement alike, which keeps them comparable.
-    const rounds = TIMED_CALLS / BLOCK;
-    for (let round = 0; round < rounds; round++) {
-      if (round % 5 === 0)
-        progress(
-          `timed rounds ${round + 1}-${Math.min(rounds, round + 5)} of ${rounds}: ${num(BLOCK)} calls of each of ${slots.length} measurements per round`,
-        );
-      for (let k = 0; k < slots.length; k++) {
-        const slot = slots[(k + round) % slots.length] as Slot;
-        if (slot.spentMs >= TIMED_CAP_MS) continue;
-        useDouble(slot.double, slot.c);
-        const call = callOf(slot.c, slot.flavour);
-        for (let i = 0; i < BLOCK && slot.n < TIMED_CALLS; i++) {
-          const input = prepare(slot, i);
-          const start = process.hrtime.bigint();
-          const result = await call(input);
-          const elapsed = Number(process.hrtime.bigint() - start) / 1_000;
-          slot.samples[slot.n++] = elapsed;
-          slot.spentMs += elapsed / 1_000;
-          if (!ok(slot.c, result)) slot.wrong++;
-        }
-        restoreSend();
-      }
-    }
+    await bench.run();
   } finally {
     restoreSend();
   }
 
-  const runOf = async (slot: Slot | undefined): Promise<Run | undefined> => {
-    if (!slot) return undefined;
-    const samples = slot.samples.subarray(0, slot.n);
-    const result: Run = {
-      calls: slot.n,
-      microseconds: summarise(samples),
-      meanMicroseconds: samples.reduce((sum, v) => sum + v, 0) / slot.n,
-      wrongStatus: slot.wrong,
-    };
-    if (!slot.c.bare && slot.flavour === 'bundle' && (result.microseconds.median >= TARGET_US || options.profile)) {
-      progress(`${slot.c.name} (${slot.double}): profiling up to ${num(PROFILED_CALLS)} calls of the readable twin`);
-      useDouble(slot.double, slot.c);
-      try {
-        const inputs = Array.from({ length: PROFILED_CALLS }, (_, i) => prepare(slot, i + 1));
-        result.profile = await profileByPackage(callOf(slot.c, 'readable'), inputs, {
-          capMs: PROFILE_CAP_MS,
-          root: ROOT,
-          sourceOf: (url, line) => readableFiles.get(url)?.(line + 1),
-        });
-      } finally {
-        restoreSend();
-      }
-    }
-    return result;
-  };
+  const runs = await Promise.all(
+    measured.map(async (m, i): Promise<Run> => {
+      const result = bench.tasks[i]?.result;
+      if (!result || !('latency' in result)) throw new Error(`warm overhead: ${m.c.name} (${m.flavour}, ${m.double}) was not measured`);
+      const { latency } = result;
+      return {
+        calls: latency.samplesCount,
+        median: latency.p50 * 1_000,
+        p99: latency.p99 * 1_000,
+        mean: latency.mean * 1_000,
+        wrongStatus: m.wrong,
+      };
+    }),
+  );
+  const runOf = (c: Case, flavour: Flavour, double: Double) =>
+    runs[measured.findIndex((m) => m.c === c && m.flavour === flavour && m.double === double)];
 
-  const measurements: Measurement[] = [];
-  for (const c of cases) {
-    const slotOf = (flavour: Flavour, double: Double) => slots.find((s) => s.c === c && s.flavour === flavour && s.double === double);
-    const mock = (await runOf(slotOf('bundle', 'mock'))) as Run;
-    const stub = (await runOf(slotOf('bundle', 'stub'))) as Run;
-    const sourceRun = await runOf(slotOf('source', 'stub'));
-    const verdict = (r: Run): Verdict => (c.bare ? '-' : r.microseconds.median < TARGET_US ? 'PASS' : 'MISS');
-    measurements.push({
+  // A handler over the target (or every one, with --profile) profiled on the readable twin, with each double.
+  for (const [i, m] of measured.entries()) {
+    const r = runs[i] as Run;
+    if (m.c.bare || !m.c.fn || m.flavour !== 'bundle' || (r.median < TARGET_US && !options.profile)) continue;
+    progress(`${m.c.name} (${m.double}): profiling up to ${num(PROFILED_CALLS)} calls of the readable twin`);
+    useDouble(m.double, m.c);
+    try {
+      const inputs = Array.from({ length: PROFILED_CALLS }, () => structuredClone(m.c.event));
+      const handler = readable.handlers[m.c.fn] as Handler;
+      r.profile = await profileByPackage((event: unknown) => handler(event as APIGatewayProxyEvent, context), inputs, {
+        capMs: PROFILE_CAP_MS,
+        root: ROOT,
+        sourceOf: (url, line) => readableFiles.get(url)?.(line + 1),
+      });
+    } finally {
+      restoreSend();
+    }
+  }
+
+  const measurements = cases.map((c) => {
+    const [mock, stub, source] = [runOf(c, 'bundle', 'mock') as Run, runOf(c, 'bundle', 'stub') as Run, runOf(c, 'source', 'stub')];
+    const verdict = (r: Run) => (c.bare ? '-' : r.median < TARGET_US ? 'PASS' : 'MISS');
+    return {
       name: c.name,
       baseline: c.bare !== undefined,
       sends: c.sends,
       mock,
       stub,
-      source: sourceRun,
+      source,
       verdict: verdict(mock),
       stubVerdict: verdict(stub),
-    });
-  }
+    };
+  });
+  type Measurement = (typeof measurements)[number];
 
   const failures = measurements
     .filter((m) => m.mock.wrongStatus + m.stub.wrongStatus + (m.source?.wrongStatus ?? 0) > 0)
     .map((m) => `warm overhead: ${m.name} answered calls with a status other than 200`);
-  const table = {
-    title: `Warm overhead per invocation, DynamoDB mocked (µs; up to ${num(TIMED_CALLS)} timed calls after ${num(WARM_UP_CALLS)} warm-up; target: median < ${TARGET_US} µs)`,
-    columns: [
-      'handler',
-      'DynamoDB calls',
-      'aws-sdk-client-mock: median',
-      'p99',
-      'target',
-      'plain stub: median',
-      'p99',
-      'target',
-      'TS source (tsx), stub: median',
-    ],
-    rows: measurements.map((m) => [
-      m.name,
-      String(m.sends),
-      num(m.mock.microseconds.median, 1),
-      num(m.mock.microseconds.p99, 1),
-      m.verdict,
-      num(m.stub.microseconds.median, 1),
-      num(m.stub.microseconds.p99, 1),
-      m.stubVerdict,
-      m.source ? num(m.source.microseconds.median, 1) : '-',
-    ]),
-    notes: [
-      'The handlers as deployed: esbuild bundles as serverless.yml builds them (minified), with @aws-sdk/* external so that the mock, set up here,',
-      'reaches the SDK they load. POWERTOOLS_LOG_LEVEL=SILENT: with logging on, the one JSON line per request written to a terminal or pipe',
-      "dominates every figure here. Both doubles replace the document client's send(), so no marshalling, signing or HTTP is timed: middy,",
-      'validation, the handler and the response, plus the double. aws-sdk-client-mock (sinon) matches and records each call (history cleared',
-      "every 1,000 calls, untimed); the plain stub returns the canned answer, so its column is the handler's own cost. The last column runs the",
-      'TypeScript source as tsx loads it. Each call gets a fresh copy of the sample event, copied outside the timed region. Measurements take',
-      'turns in blocks of 1,000 calls, so that other work on the machine falls on all of them alike.',
-    ],
-  };
-  const tables = [table];
+  const tables = [
+    {
+      title: `Warm overhead per invocation, DynamoDB mocked (µs; at least ${num(TIMED_CALLS)} timed calls after ${num(WARM_UP_CALLS)} warm-up, tinybench; target: median < ${TARGET_US} µs)`,
+      columns: [
+        'handler',
+        'DynamoDB calls',
+        'aws-sdk-client-mock: median',
+        'p99',
+        'target',
+        'plain stub: median',
+        'p99',
+        'target',
+        'TS source (tsx), stub: median',
+      ],
+      rows: measurements.map((m) => [
+        m.name,
+        String(m.sends),
+        num(m.mock.median, 1),
+        num(m.mock.p99, 1),
+        m.verdict,
+        num(m.stub.median, 1),
+        num(m.stub.p99, 1),
+        m.stubVerdict,
+        m.source ? num(m.source.median, 1) : '-',
+      ]),
+      notes: [
+        'The handlers as deployed: esbuild bundles as serverless.yml builds them (minified), with @aws-sdk/* external so that the doubles reach',
+        'the SDK they load. POWERTOOLS_LOG_LEVEL=SILENT: with logging on, the JSON line per request dominates every figure. Both doubles replace',
+        "the document client's send(), so no marshalling, signing or HTTP is timed: middy, validation, the handler and the response, plus the",
+        "double. aws-sdk-client-mock (sinon) matches and records each call; the plain stub returns the canned answer, so its column is the handler's",
+        'own cost. The last column runs the TypeScript source as tsx loads it. Each call gets a fresh copy of the sample event, made untimed.',
+      ],
+    },
+  ];
   const profiled = measurements.flatMap((m) =>
-    (['mock', 'stub'] as const)
-      .filter((d) => m[d].profile)
-      .map((d) => ({
-        name: m.name,
-        double: d,
-        verdict: d === 'mock' ? m.verdict : m.stubVerdict,
-        profile: m[d].profile as ProfileSummary,
-      })),
+    (['mock', 'stub'] as const).flatMap((d) => (m[d].profile ? [{ m, d, profile: m[d].profile as ProfileSummary }] : [])),
   );
   if (profiled.length > 0) {
     tables.push({
       title: 'Warm overhead: where the time goes (V8 CPU profile of the readable bundle, self time by package, top 5)',
       columns: ['handler', 'double', 'target', 'self time by package'],
-      rows: profiled.map((p) => [
-        p.name,
-        p.double,
-        p.verdict,
-        p.profile.packages
-          .slice(0, 5)
-          .map((s) => `${s.name} ${num(s.share * 100)} %`)
-          .join(', '),
+      rows: profiled.map(({ m, d, profile }) => [
+        m.name,
+        d,
+        d === 'mock' ? m.verdict : m.stubVerdict,
+        shares(profile.packages.slice(0, 5)),
       ]),
       notes: [
         'This repository\'s code is named by file; "(bench harness)" is the timing loop and fixtures; "(node)" node\'s built-in modules; "(gc)"',
@@ -422,53 +333,46 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   const missed = handlersOnly.filter((m) => m.verdict === 'MISS');
   const missedWithStub = handlersOnly.filter((m) => m.stubVerdict === 'MISS');
   const sendAlone = measurements.find((m) => m.name.startsWith('baseline: send()'));
-  const mockShare = (m: Measurement) =>
+  const slowest = (double: Double) => {
+    const top = [...handlersOnly].sort((a, b) => b[double].median - a[double].median)[0];
+    return top ? `${top.name}, ${num(top[double].median, 1)} µs` : '-';
+  };
+  const sinonShare = (m: Measurement) =>
     (m.mock.profile?.packages ?? [])
       .filter((p) => p.name === 'sinon' || p.name.startsWith('@sinonjs/'))
       .reduce((sum, p) => sum + p.share, 0);
-  const sourceRatio = handlersOnly
-    .map((m) => (m.source?.microseconds.median ?? Number.NaN) / m.stub.microseconds.median)
-    .sort((a, b) => a - b);
+  const sourceRatio = handlersOnly.map((m) => (m.source?.median ?? Number.NaN) / m.stub.median).sort((a, b) => a - b);
   const notes = [
     missed.length === 0
-      ? `Every handler is under the ${TARGET_US} µs target (median, with aws-sdk-client-mock); slowest: ${slowest(handlersOnly, 'mock')}.`
-      : `${missed.length} of ${handlersOnly.length} handlers miss the ${TARGET_US} µs target with aws-sdk-client-mock (slowest: ${slowest(handlersOnly, 'mock')}).`,
+      ? `Every handler is under the ${TARGET_US} µs target (median, with aws-sdk-client-mock); slowest: ${slowest('mock')}.`
+      : `${missed.length} of ${handlersOnly.length} handlers miss the ${TARGET_US} µs target with aws-sdk-client-mock (slowest: ${slowest('mock')}).`,
     ...(sendAlone && missed.length > 0
       ? [
-          `What dominates there is the mock: one send() through aws-sdk-client-mock costs ${num(sendAlone.mock.microseconds.median, 1)} µs on its own (plain stub: ` +
-            `${num(sendAlone.stub.microseconds.median, 1)} µs): sinon matches each call against every on(Command), records it and creates an Error ` +
-            'for its call stack; like and unlike pay it twice.' +
+          `What dominates there is the mock: one send() through aws-sdk-client-mock costs ${num(sendAlone.mock.median, 1)} µs on its own (plain stub: ` +
+            `${num(sendAlone.stub.median, 1)} µs): sinon matches each call against every on(Command), records it and creates an Error for its ` +
+            'call stack; like and unlike pay it twice.' +
             (missed.some((m) => m.mock.profile)
               ? ` In the profiles sinon and @sinonjs/* take ${missed
                   .filter((m) => m.mock.profile)
-                  .map((m) => `${num(mockShare(m) * 100)} %`)
+                  .map((m) => `${num(sinonShare(m) * 100)} %`)
                   .join(', ')} of the time.`
               : ''),
         ]
       : []),
     missedWithStub.length === 0
-      ? `With the plain stub (the handlers' own cost) every handler is under ${TARGET_US} µs; slowest: ${slowest(handlersOnly, 'stub')}.`
-      : `With the plain stub (the handlers' own cost), ${handlersOnly.length - missedWithStub.length} of ${handlersOnly.length} are under ${TARGET_US} µs; missing: ${missedWithStub.map((m) => `${m.name} ${num(m.stub.microseconds.median, 1)} µs`).join('; ')}.`,
-    ...missedWithStub.map((m) => `${m.name}, plain stub: ${describeProfile(m.stub.profile)}.`),
+      ? `With the plain stub (the handlers' own cost) every handler is under ${TARGET_US} µs; slowest: ${slowest('stub')}.`
+      : `With the plain stub (the handlers' own cost), ${handlersOnly.length - missedWithStub.length} of ${handlersOnly.length} are under ${TARGET_US} µs; missing: ${missedWithStub.map((m) => `${m.name} ${num(m.stub.median, 1)} µs`).join('; ')}.`,
+    ...missedWithStub.map(
+      (m) =>
+        `${m.name}, plain stub: ` +
+        (m.stub.profile
+          ? `self time by package: ${shares(m.stub.profile.packages.slice(0, 4))}; hottest functions: ${shares(m.stub.profile.functions.slice(0, 5))}`
+          : 'not profiled') +
+        '.',
+    ),
     `The TypeScript source as tsx loads it takes ${num(median(sourceRatio), 2)}× the bundle's time (median over the handlers, same stub; range ${num(sourceRatio[0] ?? Number.NaN, 2)}× to ${num(sourceRatio[sourceRatio.length - 1] ?? Number.NaN, 2)}×).`,
   ];
   return { title: 'Warm overhead', tables, notes, failures, data: { targetMicroseconds: TARGET_US, measurements } };
 }
 
-const slowest = (ms: Measurement[], double: Double) => {
-  const top = [...ms].sort((a, b) => b[double].microseconds.median - a[double].microseconds.median)[0];
-  return top ? `${top.name}, ${num(top[double].microseconds.median, 1)} µs` : '-';
-};
-
-function describeProfile(profile: ProfileSummary | undefined): string {
-  if (!profile) return 'not profiled';
-  const packages = profile.packages
-    .slice(0, 4)
-    .map((p) => `${p.name} ${num(p.share * 100)} %`)
-    .join(', ');
-  const functions = profile.functions
-    .slice(0, 5)
-    .map((f) => `${f.name} ${num(f.share * 100)} %`)
-    .join(', ');
-  return `self time by package: ${packages}; hottest functions (self time): ${functions}`;
-}
+const shares = (parts: Array<{ name: string; share: number }>) => parts.map((p) => `${p.name} ${num(p.share * 100)} %`).join(', ');

@@ -1,10 +1,10 @@
 /** GET /mysfits[?filter=GoodEvil|LawChaos&value=...][&limit=N&cursor=C]: mysfits, a page at a time. Public. */
-import { httpHandler, json } from '../shared/http';
+import { routeHandler } from '../shared/http';
 import { listMysfits } from '../shared/mysfits';
 import { listQuerySchema, pageQuerySchema, parse } from '../shared/validation';
 
-export const handler = httpHandler(async (event) => {
+export const handler = routeHandler('GET /mysfits', async (event) => {
   const filter = parse(listQuerySchema, event.queryStringParameters, 'query string');
   const page = parse(pageQuerySchema, event.queryStringParameters, 'query string');
-  return json(200, await listMysfits(filter, page));
+  return listMysfits(filter, page);
 });

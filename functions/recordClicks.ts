@@ -3,7 +3,7 @@ import { clicksConfig } from '../shared/clicksConfig';
 import { identifyClicker, parseClicks, toClickRecord } from '../shared/clicks';
 import { dynamodb } from '../shared/dynamodb';
 import { putRecords } from '../shared/firehose';
-import { httpHandler, json } from '../shared/http';
+import { routeHandler } from '../shared/http';
 import { count } from '../shared/metrics';
 import { idTokenCheck } from '../shared/idToken';
 import { dailySalts } from '../shared/visitorSalts';
@@ -25,14 +25,15 @@ function parseClicksCounted(body: unknown): ReturnType<typeof parseClicks> {
 // Visitors' pseudonyms are keyed with the day's secret salt, shared by every instance of this function.
 const salts = dailySalts(dynamodb, clicksConfig.visitorSaltsTable);
 
-export const handler = httpHandler(
+export const handler = routeHandler(
+  'POST /clicks',
   async (event) => {
     const clicks = parseClicksCounted(event.body);
     const now = new Date();
     const clicker = await identifyClicker(event, checkIdToken, salts, now);
     await putRecords(clicks.map((click) => toClickRecord(click, clicker, now)));
     count('ClicksAccepted', clicks.length);
-    return json(202, { accepted: clicks.length });
+    return { accepted: clicks.length };
   },
   { jsonBody: true },
 );

@@ -7,13 +7,8 @@
  * - one AWS::Athena::NamedQuery per SQL file of queries/ (ClicksQuery<Name>), in the clicks workgroup and database,
  *   its text the file's: the questions `npm run report` asks, ready to run in the Athena console.
  */
-// The schema and the query loader are TypeScript: tsx loads them for this one require (the Framework loads plugins
-// as JavaScript).
-const tsx = require('tsx/cjs/api');
-const { join } = require('node:path');
-
-/** Loads a TypeScript module of the project by its path from the project's root. */
-const load = (/** @type {string} */ path) => tsx.require(join(__dirname, '..', path), join(__dirname, 'clickstream.js'));
+// The schema and the query loader are TypeScript.
+const { loadTypeScript: load } = require('./typescript');
 
 /** ClicksQuery + the query's name in PascalCase: most_viewed -> ClicksQueryMostViewed. */
 const resourceId = (/** @type {string} */ name) =>

@@ -7,7 +7,7 @@
  * - no metric-math alarm past CloudWatch's hard limit of 10 metrics (refused when packaging);
  * - alarms: the API's 5XX rate and p99 latency (thresholds from stage params), errors and throttles of every
  *   function, throttled requests and system errors of every table, failed deliveries of every delivery stream, and
- *   clicks the transformation could not enrich (the EnrichmentFailures metric, shared/metrics.ts);
+ *   clicks the transformation could not enrich (the EnrichmentFailures metric);
  * - 429s per route: API Gateway has no metric of its own for them (4XXError counts 400, 401, 404 and 429 alike), so a
  *   metric filter on the access log counts the lines with status 429 by route (`<namespace>/Api` TooManyRequests);
  *   an alarm per route over `throttledThreshold` in 5 minutes;
@@ -15,9 +15,12 @@
  *   `wafBlockedThreshold` in 5 minutes (AWS/WAFV2 BlockedRequests by WebACL, Rule and Region);
  * - one dashboard: requests, errors and p50/p99 per route, 429s per route, blocked requests per rule, likes and
  *   adoptions, clicks, Lambda concurrency, and DynamoDB capacity and throttles.
+ * The business metrics' names and namespace are shared/metricNames.ts's, loaded when packaging.
  * Plain CloudFormation rather than serverless-plugin-aws-alerts: the per-route widgets and the API-wide alarms need
  * the stage this project makes itself (./rest-api.js), and what is generated here is tested like any resource.
  */
+
+const { loadTypeScript } = require('./typescript');
 
 /** The DynamoDB operations the functions use: a table's system errors are summed over these. */
 const TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'TransactWriteItems'];
@@ -49,8 +52,12 @@ class Operations {
     const throttledThreshold = atLeastZero(settings.throttledThreshold, 'throttledThreshold');
     const blockedThreshold = atLeastZero(settings.wafBlockedThreshold, 'wafBlockedThreshold');
     const latency = positive(settings.apiLatencyP99Ms, 'apiLatencyP99Ms');
-    const namespace = String(settings.metricsNamespace || '');
-    if (!namespace) throw new Error('operations: custom.operations.metricsNamespace is not set');
+    /** @type {{ METRIC_GROUPS: Record<string, string[]>, METRIC_NAMES: string[], METRICS_NAMESPACE: string }} */
+    const { METRIC_GROUPS, METRIC_NAMES, METRICS_NAMESPACE: namespace } = loadTypeScript('shared/metricNames.ts');
+    const metricNamed = (/** @type {string} */ name) => {
+      if (!METRIC_NAMES.includes(name)) throw new Error(`operations: shared/metricNames.ts has no metric ${name}`);
+      return name;
+    };
 
     const email = String(settings.alarmEmail || '');
     if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
@@ -244,7 +251,7 @@ class Operations {
     const serviceDimension = [{ Name: 'service', Value: service.service }];
     alarm('EnrichmentFailuresAlarm', `Clicks the transformation could not enrich in ${PERIOD / 60} minutes`, {
       Namespace: namespace,
-      MetricName: 'EnrichmentFailures',
+      MetricName: metricNamed('EnrichmentFailures'),
       Dimensions: serviceDimension,
       Statistic: 'Sum',
       Period: PERIOD,
@@ -264,6 +271,7 @@ class Operations {
               apiNamespace,
               firewallRules,
               namespace,
+              metricGroups: METRIC_GROUPS,
               serviceName: service.service,
               functions: functions.map(([, fn]) => fn.Properties.FunctionName),
               tables: tables.map(([, t]) => t.Properties.TableName),
@@ -337,10 +345,10 @@ function routesOf(service) {
 /**
  * The dashboard's widgets, in CloudWatch's dashboard body format (`${AWS::Region}` is filled in by Fn::Sub).
  * @param {{ routes: Array<{ method: string, path: string }>, api: Array<{ Name: string, Value: string }>, namespace: string,
- *   apiNamespace: string, firewallRules: Array<{ webAcl: string, rule: string, metric: string }>,
+ *   metricGroups: Record<string, string[]>, apiNamespace: string, firewallRules: Array<{ webAcl: string, rule: string, metric: string }>,
  *   serviceName: string, functions: string[], tables: string[] }} parts
  */
-function dashboard({ routes, api, namespace, apiNamespace, firewallRules, serviceName, functions, tables }) {
+function dashboard({ routes, api, namespace, metricGroups, apiNamespace, firewallRules, serviceName, functions, tables }) {
   const region = '${AWS::Region}';
   const apiDims = api.flatMap((d) => [d.Name, d.Value]);
   /** @param {string} title @param {any[]} metrics @param {Record<string, unknown>} [extra] */
@@ -386,8 +394,7 @@ function dashboard({ routes, api, namespace, apiNamespace, firewallRules, servic
             ),
           ]
         : []),
-      widget('Likes and adoptions', business(['Likes', 'Unlikes', 'Adoptions', 'AdoptionConflicts'])),
-      widget('Clicks', business(['ClicksAccepted', 'ClicksRejected', 'EnrichmentFailures'])),
+      ...Object.entries(metricGroups).map(([title, names]) => widget(title, business(names))),
       widget(
         'Lambda concurrency',
         functions.map((name) => ['AWS/Lambda', 'ConcurrentExecutions', 'FunctionName', name, { stat: 'Maximum' }]),

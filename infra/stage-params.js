@@ -121,6 +121,7 @@ const RULES = {
   },
   pointInTimeRecovery: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
   createMysfitsTable: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
+  minifyBundles: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
   createActivityTable: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
   replaceFrameworkStage: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
   minifyBundles: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },

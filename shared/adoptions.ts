@@ -3,6 +3,7 @@
  * record are written in one conditional transaction; adopting again as the same user changes nothing.
  */
 import { activityKey } from './activity';
+import type { Adoption } from './contract';
 import { MYSFITS_TABLE } from './mysfitsTable';
 import { ACTIVITY_TABLE } from './activityTable';
 import { Conflict, NotFound } from './errors';
@@ -10,13 +11,7 @@ import { mysfitKey } from './mysfitItem';
 import { count } from './metrics';
 import { transactWrite } from './transactions';
 
-export interface AdoptionState {
-  mysfitId: string;
-  adopted: true;
-  adoptedByYou: true;
-}
-
-export async function adoptMysfit(userId: string, mysfitId: string): Promise<AdoptionState> {
+export async function adoptMysfit(userId: string, mysfitId: string): Promise<Adoption> {
   const now = new Date().toISOString();
   const result = await transactWrite({
     TransactItems: [

@@ -38,7 +38,9 @@ export const byName = (a: Mysfit, b: Mysfit): number => a.name.localeCompare(b.n
 
 /** GET /mysfits[?limit=N&cursor=C]: a page; `nextCursor` when there may be more (pass it as `cursor`). */
 export interface MysfitList {
+  /** By name (then id) within the page; pages come in the table's (or the index's) order. */
   mysfits: Mysfit[];
+  /** Where the next page starts, when there may be more. */
   nextCursor?: string;
 }
 
@@ -81,3 +83,29 @@ export interface ClicksAccepted {
 export interface ErrorBody {
   message: string;
 }
+
+/**
+ * What each route answers when it succeeds, the body being the type above that the website reads: the functions
+ * are held to it by tsc (shared/http.ts's routeHandler), so a drift between server and site fails `npm run typecheck`.
+ */
+export interface Responses {
+  'GET /mysfits': MysfitList;
+  'GET /mysfits/{mysfitId}': Mysfit;
+  'POST /mysfits/{mysfitId}/like': LikeState;
+  'DELETE /mysfits/{mysfitId}/like': LikeState;
+  'POST /mysfits/{mysfitId}/adopt': Adoption;
+  'GET /me': Me;
+  'POST /clicks': ClicksAccepted;
+}
+export type Route = keyof Responses;
+
+/** Each route's status on success (every route of serverless.yml is here: tests/unit/conventions.test.ts). */
+export const SUCCESS_STATUS: { readonly [R in Route]: 200 | 202 } = {
+  'GET /mysfits': 200,
+  'GET /mysfits/{mysfitId}': 200,
+  'POST /mysfits/{mysfitId}/like': 200,
+  'DELETE /mysfits/{mysfitId}/like': 200,
+  'POST /mysfits/{mysfitId}/adopt': 200,
+  'GET /me': 200,
+  'POST /clicks': 202,
+};

@@ -7,6 +7,7 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { SUCCESS_STATUS, type ErrorBody, type Responses, type Route } from './contract';
 import { isMisconfiguration, toErrorResponse } from './errors';
 import { logger } from './logger';
 import { writeMetrics } from './metrics';
@@ -18,6 +19,7 @@ const CORS_ORIGIN = given('CORS_ORIGIN');
 
 export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/** A JSON response. Routes answer through routeHandler, which holds their bodies to the contract. */
 export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   return {
     statusCode,
@@ -43,7 +45,7 @@ function jsonErrors(): Middleware {
       } else if (statusCode >= 500) {
         logger.error('Request failed', { error: request.error ?? undefined });
       }
-      request.response = json(statusCode, { message });
+      request.response = json(statusCode, { message } satisfies ErrorBody);
     },
   };
 }
@@ -98,4 +100,16 @@ export function httpHandler(handler: HttpHandler, options: HttpHandlerOptions = 
   if (options.jsonBody) stack.use(httpJsonBodyParser());
   // Each invocation in a trace context of its own (shared/tracing.ts).
   return withTraceContext(stack.use(jsonErrors()).handler(handler));
+}
+
+/** A route's handler: it returns the body the contract gives its route (shared/contract.ts's Responses). */
+export type RouteHandler<R extends Route> = (event: APIGatewayProxyEvent, context: Context) => Promise<Responses[R]>;
+
+/**
+ * Wraps a route's handler in the shared stack: its answer, checked by tsc against the contract's type for the route
+ * (the one the website reads), is sent as JSON with the route's success status.
+ */
+export function routeHandler<R extends Route>(route: R, handler: RouteHandler<R>, options: HttpHandlerOptions = {}) {
+  const status = SUCCESS_STATUS[route];
+  return httpHandler(async (event, context) => json(status, await handler(event, context)), options);
 }

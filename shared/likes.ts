@@ -3,6 +3,7 @@
  * never be lost, doubled or negative, and one user counts at most once.
  */
 import { activityKey } from './activity';
+import type { LikeState } from './contract';
 import { MYSFITS_TABLE } from './mysfitsTable';
 import { ACTIVITY_TABLE } from './activityTable';
 import { NotFound } from './errors';
@@ -10,12 +11,6 @@ import { mysfitKey } from './mysfitItem';
 import { getLikeCount } from './mysfits';
 import { count } from './metrics';
 import { transactWrite, type TransactionResult } from './transactions';
-
-export interface LikeState {
-  mysfitId: string;
-  likes: number;
-  liked: boolean;
-}
 
 /**
  * Makes sense of a cancelled like/unlike transaction (record first, mysfit second): an unknown mysfit is a 404;

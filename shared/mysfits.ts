@@ -1,7 +1,7 @@
 /** Reads from the mysfits table: the list (Scan, or an alignment index Query), a page at a time, and single items. */
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { byName } from './contract';
+import { byName, type MysfitList } from './contract';
 import { BadRequest } from './errors';
 import { mysfitIdSchema } from './validation';
 import { MYSFITS_TABLE } from './mysfitsTable';
@@ -19,20 +19,13 @@ const INDEX_BY_FILTER = {
  */
 export const UNPAGED_CAP = 1_000;
 
-export interface MysfitPage {
-  /** By name (then id) within the page; pages come in the table's (or the index's) order. */
-  mysfits: Mysfit[];
-  /** Where the next page starts, when there may be more. */
-  nextCursor?: string;
-}
-
 type Key = Record<string, unknown>;
 
 /**
  * Mysfits, or those of one alignment, one page at a time: `limit` of them (all up to UNPAGED_CAP without one), from
  * where `cursor` (a nextCursor of the same list) left off.
  */
-export async function listMysfits(filter?: MysfitFilter, page: { limit?: number; cursor?: string } = {}): Promise<MysfitPage> {
+export async function listMysfits(filter?: MysfitFilter, page: { limit?: number; cursor?: string } = {}): Promise<MysfitList> {
   let startKey: Key | undefined = page.cursor === undefined ? undefined : readCursor(page.cursor, filter);
   const wanted = page.limit ?? UNPAGED_CAP;
   const mysfits: Mysfit[] = [];

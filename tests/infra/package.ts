@@ -78,8 +78,8 @@ function packagingEnv(tmp: string): NodeJS.ProcessEnv {
  * It runs in a copy of the project (node_modules linked): serverless-esbuild builds in, then deletes, `.esbuild/` of
  * the directory it runs in, so two runs there at once, or one beside `npm start`, break each other.
  */
-export async function packageProd(params: Record<string, string> = {}): Promise<Packaged> {
-  const result = await runPackage(params);
+export async function packageProd(params: Record<string, string> = {}, prepare?: Prepare): Promise<Packaged> {
+  const result = await runPackage(params, prepare);
   if ('code' in result) throw new Error(`serverless package failed (exit code ${result.code}):\n${result.output}`);
   return result;
 }
@@ -91,7 +91,10 @@ export async function packageProdRefused(params: Record<string, string>): Promis
   return result;
 }
 
-async function runPackage(params: Record<string, string>): Promise<Packaged | Refused> {
+/** Changes the copy of the project before it is packaged (its root given), as a contributor's change would. */
+export type Prepare = (serviceRoot: string) => Promise<void>;
+
+async function runPackage(params: Record<string, string>, prepare?: Prepare): Promise<Packaged | Refused> {
   const root = await mkdtemp(join(tmpdir(), 'mysfits-infra-'));
   try {
     const service = join(root, 'service');
@@ -100,6 +103,7 @@ async function runPackage(params: Record<string, string>): Promise<Packaged | Re
     await mkdir(tmp);
     await cp(PROJECT_ROOT, service, { recursive: true, filter: (source) => !NOT_COPIED.has(basename(source)) });
     await symlink(join(PROJECT_ROOT, 'node_modules'), join(service, 'node_modules'), 'dir');
+    await prepare?.(service);
 
     const args = [
       'serverless',
@@ -254,4 +258,27 @@ export function chosen(template: Template, expression: unknown): unknown {
     return chosen(template, evaluateCondition(template, condition) ? whenTrue : whenFalse);
   }
   return Object.fromEntries(entries.map(([key, value]) => [key, chosen(template, value)]));
+}
+
+/**
+ * What the template's kept resources and outputs name (Ref, Fn::GetAtt, Fn::Sub's `${Id}` and `${Id.Attribute}`,
+ * through the branch of each Fn::If its condition takes) that it does not make: a resource whose condition is false
+ * is not made. Pseudo parameters (AWS::...) are not resources.
+ */
+export function danglingReferences(template: Template): { referenced: string[]; dangling: string[] } {
+  const made = new Set(
+    Object.entries(template.Resources)
+      .filter(([, r]) => !r.Condition || evaluateCondition(template, r.Condition))
+      .map(([id]) => id),
+  );
+  const kept = chosen(template, { r: template.Resources, o: template.Outputs });
+  const text = JSON.stringify(kept);
+  const referenced = [
+    ...[...text.matchAll(/"(?:Ref|Fn::GetAtt)":\[?"([A-Za-z0-9:]+)/g)].map((m) => m[1] ?? ''),
+    ...[...text.matchAll(/"Fn::Sub":"((?:[^"\\]|\\.)*)"/g)].flatMap((m) =>
+      [...(m[1] ?? '').matchAll(/\$\{([A-Za-z0-9:]+)(?:\.[A-Za-z0-9.]+)?\}/g)].map((v) => v[1] ?? ''),
+    ),
+  ];
+  const unique = [...new Set(referenced)].filter((id) => id && !id.startsWith('AWS::'));
+  return { referenced: unique, dangling: unique.filter((id) => !made.has(id)) };
 }

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS, HTTP_FUNCTIONS, ROUTES, SERVICE } from '../../dev/functions';
 import { PROJECT_ROOT } from '../../dev/paths';
+import { SUCCESS_STATUS } from '../../shared/contract';
 
 const file = (...parts: string[]) => join(PROJECT_ROOT, ...parts);
 
@@ -32,3 +33,16 @@ test.each(ROUTES.map((r) => [r.functionKey, r.route, r] as const))("%s's sample 
   const event = JSON.parse(readFileSync(file('events', `${key}.json`), 'utf8')) as { httpMethod: string; resource: string };
   expect(`${event.httpMethod} ${event.resource}`).toBe(r.route);
 });
+
+test("the contract's routes are serverless.yml's routes, each with its success status", () => {
+  expect(Object.keys(SUCCESS_STATUS).sort()).toEqual(ROUTES.map((r) => r.route).sort());
+});
+
+test.each(ROUTES.map((r) => [r.functionKey, r.route] as const))(
+  '%s answers through routeHandler(%j), so tsc holds its body to the contract',
+  (key, route) => {
+    const source = readFileSync(file('functions', `${key}.ts`), 'utf8');
+    expect(source.replace(/\s+/g, '')).toContain(`routeHandler('${route}',`.replace(/\s+/g, ''));
+    expect(source).not.toMatch(/\bjson\(|httpHandler\(/);
+  },
+);

@@ -3,16 +3,21 @@
  * read per invocation (cached across invocations); an unknown id or a record that is not a click is ProcessingFailed
  * on its own; the output is newline-delimited JSON.
  */
-import { BatchGetCommand, DynamoDBDocumentClient, type BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { BatchGetCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult, FirehoseTransformationResultRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../functions/enrichClicks';
-import { clearMysfitCache } from '../../shared/enrichment';
+import type { handler as Handler } from '../../functions/enrichClicks';
 import { SEED_MYSFITS } from '../../dev/seed';
 import { AWS_INTERNAL_DETAIL, MYSFITS_TABLE, MYSFIT_ID, USER_ID, UNAVAILABLE_FAILURES } from '../support/fixtures';
 import { context, transformationEvent } from '../../dev/sampleEvents';
+import { coldStart } from '../support/coldStart';
 
-const ddb = mockClient(DynamoDBDocumentClient);
+// Each test starts a new instance of the function (its cache empty), with the DynamoDB client of that instance mocked.
+let handler: typeof Handler;
+type Sdk = typeof import('@aws-sdk/lib-dynamodb');
+const mockOf = (sdk: Sdk) => mockClient(sdk.DynamoDBDocumentClient);
+let BatchGetCommand: Sdk['BatchGetCommand'];
+let ddb: ReturnType<typeof mockOf>;
 
 /** The twelve mysfits of the seed data, as the mysfits table holds them. */
 const MYSFITS = SEED_MYSFITS;
@@ -32,9 +37,14 @@ function answerFromTable(input: BatchGetCommandInput) {
   return { Responses: { [MYSFITS_TABLE]: keys.flatMap((key) => TABLE.get(String(key.MysfitId)) ?? []) }, UnprocessedKeys: {} };
 }
 
-beforeEach(() => {
-  ddb.reset();
-  clearMysfitCache();
+beforeEach(async () => {
+  const instance = await coldStart({}, async () => ({
+    fn: await import('../../functions/enrichClicks'),
+    sdk: await import('@aws-sdk/lib-dynamodb'),
+  }));
+  handler = instance.fn.handler;
+  BatchGetCommand = instance.sdk.BatchGetCommand;
+  ddb = mockOf(instance.sdk);
 });
 
 afterEach(() => jest.useRealTimers());
