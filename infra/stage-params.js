@@ -124,7 +124,6 @@ const RULES = {
   minifyBundles: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
   createActivityTable: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
   replaceFrameworkStage: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
-  minifyBundles: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
   mysfitsTableName: { allowed: 'it must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)', ok: (v) => TABLE_NAME.test(String(v)) },
   activityTableName: { allowed: 'it must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)', ok: (v) => TABLE_NAME.test(String(v)) },
   visitorSaltsTableName: {
