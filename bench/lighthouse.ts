@@ -1,17 +1,18 @@
 /**
- * Part lighthouse, the website's yardstick: Lighthouse (npm `lighthouse`, pinned) in the distribution's Chromium
+ * Part lighthouse, the website's yardstick: Lighthouse (npm `lighthouse`, pinned) in the browser tier's Chromium
+ * (dev/chromium.ts: CHROMIUM_PATH, the system's, or the npm package's)
  * against the local system (started here on free ports, as `npm start` does), on the list and on a profile.
  * Wanted: performance at least 98, accessibility, best practices and SEO 100, and no console errors. Lighthouse's
  * desktop settings (its own preset); the page is served from this machine, so the network is Lighthouse's simulation.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveChromium } from '../dev/chromium';
+import { EVANGELINE } from '../dev/localSystemClient';
 import { startLocalStackRetrying } from './lib/localStack';
 import { progress, type PartOutput } from './lib/part';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const EVANGELINE = '4e53920c-505a-4a90-a694-b9300791f0ae';
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 const WANTED: Record<(typeof CATEGORIES)[number], number> = { performance: 98, accessibility: 100, 'best-practices': 100, seo: 100 };
 
@@ -26,9 +27,7 @@ interface LighthouseResult {
 }
 
 export async function run(): Promise<PartOutput> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium was not found at ${CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to it.`);
-  }
+  const { path: CHROMIUM } = await resolveChromium();
   // ES modules only: loaded as such (this file is compiled to CommonJS by tsx).
   const { default: lighthouse, desktopConfig } = (await import('lighthouse')) as unknown as {
     default: (url: string, flags: Record<string, unknown>, config?: unknown) => Promise<{ lhr: LighthouseResult } | undefined>;
