@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
+import { clicksStack } from '../support/clicksStack';
 import { PROJECT_ROOT } from '../../dev/paths';
 import { runReport } from '../../scripts/report';
 import { formatReport, formatRows } from '../../scripts/report/format';
@@ -185,19 +186,7 @@ describe('npm run report -- --stage <stage> (Athena mocked)', () => {
   beforeEach(() => {
     athenaMock.reset();
     cloudFormationMock.reset();
-    cloudFormationMock.on(DescribeStacksCommand, { StackName: 'mysfits-prod' }).resolves({
-      Stacks: [
-        {
-          StackName: 'mysfits-prod',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: [
-            { OutputKey: 'ClicksDatabaseName', OutputValue: 'mysfits_prod_clicks' },
-            { OutputKey: 'ClicksWorkGroupName', OutputValue: 'mysfits-prod-clicks' },
-          ],
-        },
-      ],
-    });
+    cloudFormationMock.on(DescribeStacksCommand, { StackName: 'mysfits-prod' }).resolves(clicksStack());
     let next = 0;
     athenaMock.on(StartQueryExecutionCommand).callsFake(() => ({ QueryExecutionId: `q-${++next}` }));
     athenaMock.on(GetQueryResultsCommand).resolves({

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
+import { clicksStack } from '../support/clicksStack';
 import 'aws-sdk-client-mock-jest';
 import { costOf, findStage, QueryFailed, runAthena, runAthenaQuery, UnknownStage, type WaitOptions } from '../../scripts/report/athena';
 import { loadQueries } from '../../scripts/report/queries';
@@ -225,20 +226,9 @@ describe('every query', () => {
 describe('the stage', () => {
   test("is found by its stack's outputs: the clicks database and workgroup", async () => {
     // Arrange
-    cloudFormationMock.on(DescribeStacksCommand, { StackName: 'mysfits-prod' }).resolves({
-      Stacks: [
-        {
-          StackName: 'mysfits-prod',
-          StackStatus: 'UPDATE_COMPLETE',
-          CreationTime: new Date(),
-          Outputs: [
-            { OutputKey: 'ClicksDatabaseName', OutputValue: 'mysfits_prod_clicks' },
-            { OutputKey: 'ClicksWorkGroupName', OutputValue: 'mysfits-prod-clicks' },
-            { OutputKey: 'ClicksBucketName', OutputValue: 'mysfits-prod-clicksbucket-abc' },
-          ],
-        },
-      ],
-    });
+    cloudFormationMock
+      .on(DescribeStacksCommand, { StackName: 'mysfits-prod' })
+      .resolves(clicksStack([{ OutputKey: 'ClicksBucketName', OutputValue: 'mysfits-prod-clicksbucket-abc' }]));
     // Act
     const target = await findStage(new CloudFormationClient({ region: 'us-east-1' }), 'prod', 'us-east-1');
     // Assert
