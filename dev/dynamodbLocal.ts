@@ -31,7 +31,7 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs
       await fetch(endpoint, { signal: AbortSignal.timeout(500) });
       return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
   throw new Error(`DynamoDB Local did not answer at ${endpoint} within ${timeoutMs} ms`);
@@ -41,6 +41,8 @@ export interface StartOptions {
   port?: number;
   /** Folder for the database file; in memory when absent. */
   dbPath?: string;
+  /** Killed when this process exits, from the moment it is spawned (else the caller stops it). */
+  endsWithThisProcess?: boolean;
 }
 
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {
@@ -63,6 +65,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  if (options.endsWithThisProcess) process.once('exit', () => child.kill('SIGKILL'));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

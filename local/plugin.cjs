@@ -7,4 +7,9 @@
 
 require('tsx/cjs/api').register();
 
+// DynamoDB Local's JVM starts now, before this plugin's own modules load (about a second): earlyStart.ts.
+const early = require('./earlyStart');
+const typed = early.commandLine(process.argv.slice(2));
+early.startDatabaseEarly(typed.commands, typed.stage);
+
 module.exports = require('./plugin').LocalSystemPlugin;

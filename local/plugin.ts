@@ -23,7 +23,7 @@ import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
 import { banner, type StartTimes } from './banner';
 import { decodedRecords } from './decodedRecords';
 import { afterFirstBuild, reuseFreshBundles } from './bundleReuse';
-import { startDatabaseEarly, takeEarlyDatabase } from './earlyStart';
+import { confirmEarlyStart, takeEarlyDatabase } from './earlyStart';
 import { answerUnknownRoutesAsTheGateway } from './notFound';
 import { hideOfflineRouteTable } from './offlineRouteTable';
 import { installReadableLogs, type ReadableLogs } from './readableLogs';
@@ -114,7 +114,7 @@ export class LocalSystemPlugin {
     private readonly utils: { log: Log },
   ) {
     quietSdkNotices();
-    startDatabaseEarly(serverless.processedInput.commands, options);
+    confirmEarlyStart(serverless.processedInput.commands, options.stage);
     this.root = serverless.serviceDir;
     this.hooks = {
       initialize: () => this.initialize(),
@@ -178,12 +178,12 @@ export class LocalSystemPlugin {
       );
     }
     let ports: Ports;
-    let early: DynamoDbLocal | undefined;
+    let early: Promise<DynamoDbLocal | undefined> | undefined;
     try {
       ports = this.configureOffline(portsFromEnv());
       this.ports = ports;
-      // DynamoDB Local, if it started early (earlyStart.ts), has its port and has shown that Java is there.
-      early = await takeEarlyDatabase(ports.dynamodb);
+      // DynamoDB Local, if it started early (earlyStart.ts): not waited for, its JVM starts while the functions bundle.
+      early = takeEarlyDatabase(ports.dynamodb);
       await checkEnvironment(ports, this.legacyListUrl, early);
     } catch (error) {
       this.refuse(error);

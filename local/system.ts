@@ -63,19 +63,25 @@ export const resetHint = (dataDir: string) => `\`rm -rf ${dataDir}\` (or \`npm r
 /** The local website's address on its port: the mysfits' pictures are seeded to point at it. */
 export const localSiteUrl = (webPort: number) => `http://127.0.0.1:${webPort}`;
 
-/** DynamoDB Local on the data folder's database file, with the service's tables, seeded (pictures on `siteUrl`). */
+/**
+ * DynamoDB Local on the data folder's database file, with the service's tables, seeded (pictures on `siteUrl`).
+ * `started`: the one started early (earlyStart.ts); if it failed after all, Java is checked (a clear sentence for a
+ * Java too old) and the database started here.
+ */
 export async function startDatabase(
   service: ResolvedService,
   port: number,
   dataDir: string,
   siteUrl: string,
-  started?: DynamoDbLocal,
+  started?: Promise<DynamoDbLocal | undefined>,
 ): Promise<DynamoDbLocal> {
   const dbPath = join(dataDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
   let db: DynamoDbLocal;
+  const early = await started;
+  if (started && !early) await assertJava();
   try {
-    db = started ?? (await startDynamoDbLocal({ port, dbPath }));
+    db = early ?? (await startDynamoDbLocal({ port, dbPath }));
   } catch (error) {
     throw new StartError(`DynamoDB Local did not start on port ${port}: ${(error as Error).message.split('\n')[0]}`);
   }
@@ -141,8 +147,8 @@ export interface SystemOptions {
   ports: Ports;
   dataDir: string;
   legacyListUrl?: string;
-  /** DynamoDB Local, when it started early (earlyStart.ts) and checkEnvironment took it: used, not started again. */
-  early?: DynamoDbLocal;
+  /** DynamoDB Local, when it started early (earlyStart.ts), up or still starting: used, not started again. */
+  early?: Promise<DynamoDbLocal | undefined>;
   /** cognito-local's own log lines to the console. */
   verbose?: boolean;
   /** Runs the stream's transformation function (through serverless offline's Lambda endpoint). */
@@ -163,16 +169,20 @@ const closeServer = (server: Server) => new Promise<void>((resolve) => server.cl
 
 /**
  * What the local system needs of the machine: Java for DynamoDB Local, and its ports free. A DynamoDB Local started
- * early (earlyStart.ts) has its port and has shown that Java is there: no second JVM just to ask its version. On a
- * failure that database is stopped.
+ * early (earlyStart.ts, up or still starting) has its port and has found Java: no second JVM just to ask its version
+ * (startDatabase asks if it fails after all). On a failure that database is stopped.
  */
-export async function checkEnvironment(ports: Ports, legacyListUrl: string | undefined, early?: DynamoDbLocal): Promise<void> {
+export async function checkEnvironment(
+  ports: Ports,
+  legacyListUrl: string | undefined,
+  early?: Promise<DynamoDbLocal | undefined>,
+): Promise<void> {
   const wanted = (Object.keys(PORT_SETTINGS) as Array<keyof Ports>).filter(
     (key) => (key !== 'offline' || legacyListUrl) && !(key === 'dynamodb' && early),
   );
   const checks = [...wanted.map((key) => assertPortFree(ports[key], PORT_SETTINGS[key])), ...(early ? [] : [assertJava()])];
   await Promise.all(checks).catch(async (error: Error) => {
-    await early?.stop();
+    await (await early)?.stop();
     throw error instanceof StartError ? error : new StartError(error.message);
   });
 }
@@ -180,19 +190,22 @@ export async function checkEnvironment(ports: Ports, legacyListUrl: string | und
 /** Starts every service (the environment checked first: checkEnvironment); on any failure, stops what did start. */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { service, ports, dataDir, legacyListUrl, early } = options;
-  // Once serverless-esbuild has begun (this runs from a hook before its own), and while DynamoDB Local's JVM starts:
-  // cognito-local (and the AWS SDK v2 it brings) takes a moment of this thread.
-  await new Promise((resolve) => setImmediate(resolve));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
-  const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
   mkdirSync(dataDir, { recursive: true });
-
   const stoppers: Array<() => Promise<void>> = [];
   let database: DynamoDbLocal | undefined;
   const stop = async () => {
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
+  // The database first: a JVM that has just started answers its first requests slowly, and meanwhile this thread
+  // loads cognito-local below.
+  const databaseStarting = startDatabase(service, ports.dynamodb, dataDir, localSiteUrl(ports.web), early);
+  databaseStarting.catch(() => undefined); // awaited below
   try {
+    // Once serverless-esbuild has begun (this runs from a hook before its own): cognito-local (and the AWS SDK v2 it
+    // brings) takes a moment of this thread.
+    await new Promise((resolve) => setImmediate(resolve));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
+    const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
     // The website's first build, and from then on the live edit loop (rebuilt on every edit under web/).
     const live = startLiveReload({ webDir: WEB_DIR, outDir: WEB_DIST, log: (text) => console.log(text) });
     stoppers.push(() => live.stop());
@@ -202,7 +215,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       options.notice(`The mailbox file was damaged: moved it to ${mailbox.damagedCopy} and started an empty mailbox.`);
     // Side by side; when one fails, the other is still waited for, so that stop() finds it.
     const [dbResult, cognitoResult] = await Promise.allSettled([
-      startDatabase(service, ports.dynamodb, dataDir, localSiteUrl(ports.web), early),
+      databaseStarting,
       startCognitoLocal({ port: ports.cognito, dataDir: join(dataDir, 'cognito'), mailbox, quiet: !options.verbose }),
     ]);
     if (dbResult.status === 'fulfilled') {
@@ -269,6 +282,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       },
     };
   } catch (error) {
+    if (!database) await databaseStarting.then((db) => db.stop()).catch(() => undefined);
     await stop();
     throw error;
   }

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { seedMysfits } from '../dev/seed';
+import { SEED_MYSFITS, seedMysfits } from '../dev/seed';
 import { LOCAL_CREDENTIALS } from '../shared/localCredentials';
 
 async function main(): Promise<void> {
@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     ...(local && !process.env.AWS_ACCESS_KEY_ID ? { credentials: LOCAL_CREDENTIALS } : {}),
   });
   const count = await seedMysfits(client, values.table, values.site);
-  console.log(`Seeded ${count} mysfits into ${values.table}${local ? ` at ${values.endpoint}` : ''}, pictures on ${values.site}`);
+  const where = `${values.table}${local ? ` at ${values.endpoint}` : ''}`;
+  console.log(
+    `Seeded ${where}: ${count} of ${SEED_MYSFITS.length} mysfits written (the others were up to date), pictures on ${values.site}`,
+  );
 }
 
 main().catch((error: Error) => {

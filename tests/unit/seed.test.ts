@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SEED_MYSFITS, seedFacts, seedMysfits } from '../../dev/seed';
 import { hashedKey, PICTURES_DIR } from '../../web/assets.cjs';
@@ -37,18 +37,56 @@ const ATTRIBUTE_OF: Record<keyof MysfitFacts, keyof MysfitItem> = {
 const stored = (facts: MysfitFacts) =>
   Object.fromEntries(Object.entries(ATTRIBUTE_OF).map(([fact, attribute]) => [attribute, facts[fact as keyof MysfitFacts]]));
 
-beforeEach(() => ddb.reset());
+beforeEach(() => {
+  ddb.reset();
+  // An empty table, unless a test says otherwise.
+  ddb.on(ScanCommand).resolves({ Items: [] });
+});
 
-test('sends one UpdateCommand per mysfit, twelve in all, and nothing else', async () => {
+test('into an empty table: one Scan, then one UpdateCommand per mysfit, twelve in all, and nothing else', async () => {
   // Arrange
   ddb.on(UpdateCommand).resolves({});
   // Act
   const count = await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE, SITE);
   // Assert
   expect(count).toBe(12);
+  expect(ddb).toHaveReceivedCommandWith(ScanCommand, { TableName: TABLE });
   expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 12);
   expect(ddb).not.toHaveReceivedCommand(PutCommand);
-  expect(ddb.calls()).toHaveLength(12);
+  expect(ddb.calls()).toHaveLength(13);
+});
+
+test('writes only the mysfits whose facts differ: none on a restart with the same site, likes and adoptions untouched', async () => {
+  // Arrange: the table as the seed left it (likes and an adoption since), over two pages
+  const items: Array<Record<string, unknown>> = FACTS.map((facts) => ({ ...stored(facts), Likes: 2, Adopted: false }));
+  items[0] = { ...items[0]!, Adopted: true, AdoptedBy: ADOPTER, AdoptedAt: '2026-11-01T10:00:00.000Z' };
+  ddb
+    .on(ScanCommand)
+    .resolvesOnce({ Items: items.slice(0, 5), LastEvaluatedKey: { MysfitId: items[4]!.MysfitId as string } })
+    .resolves({ Items: items.slice(5) });
+  ddb.on(UpdateCommand).resolves({});
+  // Act
+  const count = await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE, SITE);
+  // Assert
+  expect(count).toBe(0);
+  expect(ddb).toHaveReceivedCommandTimes(ScanCommand, 2);
+  expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+});
+
+test('a changed fact, a missing counter or a missing mysfit is written again, and only those', async () => {
+  // Arrange
+  const items: Array<Record<string, unknown>> = FACTS.map((facts) => ({ ...stored(facts), Likes: 0, Adopted: false }));
+  items[1] = { ...items[1]!, Age: 999 };
+  items[2] = { ...items[2]! };
+  delete items[2].Likes;
+  ddb.on(ScanCommand).resolves({ Items: items.slice(0, 11) });
+  ddb.on(UpdateCommand).resolves({});
+  // Act
+  const count = await seedMysfits(new DynamoDBClient({ region: 'us-east-1' }), TABLE, SITE);
+  // Assert
+  expect(count).toBe(3);
+  const written = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input.Key?.MysfitId);
+  expect(written).toEqual([FACTS[1]!.mysfitId, FACTS[2]!.mysfitId, FACTS[11]!.mysfitId]);
 });
 
 test('each update sets the facts, and sets Likes and Adopted only if_not_exists', async () => {
