@@ -6,31 +6,36 @@
  * signing out revokes.
  * Tokens last as long as the app client says (IdTokenValidity and the rest, which cognito-local reads from the client
  * local/userPool.ts makes from resources/users.yml): 15 minutes, as in AWS.
- * Built from cognito-local's own parts, as its createDefaultServer does; the version is pinned in package.json.
+ * Built from cognito-local's own parts, as its createDefaultServer does (cognitoLocalInternals.ts: the one module that
+ * reaches into it).
  */
 import { createSign, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import pino from 'pino';
-import { DefaultConfig } from 'cognito-local/lib/server/config';
-import { Router } from 'cognito-local/lib/server/Router';
-import { createServer } from 'cognito-local/lib/server/server';
-import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService';
-import { CryptoService } from 'cognito-local/lib/services/crypto';
-import { StormDBDataStoreFactory } from 'cognito-local/lib/services/dataStore/stormDb';
-import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolService';
-import { DateClock, LambdaService, MessagesService, TriggersService } from 'cognito-local/lib/services';
-import { ConsoleMessageSender } from 'cognito-local/lib/services/messageDelivery/consoleMessageSender';
-import { MessageDeliveryService } from 'cognito-local/lib/services/messageDelivery/messageDelivery';
-import { selectAppropriateDeliveryMethod } from 'cognito-local/lib/services/messageDelivery/deliveryMethod';
-import { otp } from 'cognito-local/lib/services/otp';
-import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
-import signingKey from 'cognito-local/lib/keys/cognitoLocal.private.json';
-import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/errors';
-import { Targets } from 'cognito-local/lib/targets/targets';
+import { InvalidParameterError, JwtTokenGenerator, serverParts, signingKey, UserNotFoundError } from './cognitoLocalInternals';
 import { kindOf, type Mailbox } from './mailbox';
 import { SrpSignIn } from './srpSignIn';
+
+const {
+  ConsoleMessageSender,
+  CognitoServiceFactoryImpl,
+  createServer,
+  CryptoService,
+  DateClock,
+  DefaultConfig,
+  LambdaService,
+  MessageDeliveryService,
+  MessagesService,
+  otp,
+  Router,
+  selectAppropriateDeliveryMethod,
+  StormDBDataStoreFactory,
+  Targets,
+  TriggersService,
+  UserPoolServiceFactoryImpl,
+} = serverParts();
 
 export interface CognitoLocal {
   endpoint: string;

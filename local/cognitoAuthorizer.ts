@@ -9,9 +9,7 @@
  */
 import { bearerToken, idTokenCheck, InvalidToken } from '../shared/idToken';
 import { claimsAsGatewaySends } from './gatewayClaims';
-
-// serverless-offline lets a request set its own authorizer result with this header; never accept that.
-const OVERRIDE_HEADER = 'sls-offline-authorizer-override';
+import { dropAuthorizerOverride, handOverClaims } from './serverlessOfflineInternals';
 
 const issuer = process.env.COGNITO_ISSUER ?? '';
 const audience = process.env.COGNITO_CLIENT_ID ?? '';
@@ -38,17 +36,6 @@ interface Endpoint {
   cors?: { origin?: string };
 }
 
-/** Drops every copy of a header from the raw request, which is what serverless-offline builds the event from. */
-function removeRawHeader(request: HapiRequest, name: string): void {
-  const raw = request.raw.req.rawHeaders ?? [];
-  const kept: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    if (String(raw[i]).toLowerCase() !== name) kept.push(raw[i] as string, raw[i + 1] as string);
-  }
-  request.raw.req.rawHeaders = kept;
-  delete request.headers[name];
-}
-
 function cognitoAuthorizer(endpoint: Endpoint, functionKey: string, method: string, path: string) {
   const name = `cognito-${functionKey}-${method}-${path}`.replace(/[^A-Za-z0-9-]/g, '_');
   const origin = endpoint.cors?.origin ?? '*';
@@ -57,7 +44,8 @@ function cognitoAuthorizer(endpoint: Endpoint, functionKey: string, method: stri
     scheme: name,
     getAuthenticateFunction: () => ({
       async authenticate(request: HapiRequest, h: HapiToolkit) {
-        removeRawHeader(request, OVERRIDE_HEADER);
+        // serverless-offline would take a client's own authorizer result from a header: never accept that.
+        dropAuthorizerOverride(request);
         if (!endpoint.authorizer) return h.authenticated({ credentials: {} });
 
         const unauthorized = () =>
@@ -75,8 +63,7 @@ function cognitoAuthorizer(endpoint: Endpoint, functionKey: string, method: stri
         }
         try {
           const claims = await checkIdToken(bearerToken(request.headers.authorization));
-          // The event is built from the raw headers: hand the verified claims over as the authorizer result.
-          request.raw.req.rawHeaders.push(OVERRIDE_HEADER, JSON.stringify({ claims: claimsAsGatewaySends(claims) }));
+          handOverClaims(request, claimsAsGatewaySends(claims));
           return h.authenticated({ credentials: { principalId: claims.sub } });
         } catch (error) {
           if (!(error instanceof InvalidToken)) console.error(`cognito authorizer: ${(error as Error).message}`);

@@ -24,8 +24,15 @@ import { banner, type StartTimes } from './banner';
 import { decodedRecords } from './decodedRecords';
 import { afterFirstBuild, reuseFreshBundles } from './bundleReuse';
 import { confirmEarlyStart, takeEarlyDatabase } from './earlyStart';
-import { answerUnknownRoutesAsTheGateway } from './notFound';
-import { hideOfflineRouteTable } from './offlineRouteTable';
+import { answerUnknownRoutesAsTheGateway, type HapiServer } from './notFound';
+import {
+  apiGatewayServer,
+  hideOfflineRouteTable,
+  otherInstalledVersion,
+  takeOverSignalListeners,
+  WRITTEN_FOR,
+  type SignalListeners,
+} from './serverlessOfflineInternals';
 import { installReadableLogs, type ReadableLogs } from './readableLogs';
 import { readUserPoolIds } from './userPool';
 import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
@@ -45,6 +52,7 @@ interface Serverless {
   service: ResolvedService & { custom: Record<string, Record<string, unknown> | undefined> };
   serviceDir: string;
   classes: { Error: new (message: string) => Error };
+  pluginManager: { plugins: object[] };
   processedInput: { commands: string[] };
 }
 
@@ -95,8 +103,11 @@ export class LocalSystemPlugin {
   private starting?: Promise<LocalSystem>;
   private system?: LocalSystem;
   private stopping?: Promise<void>;
-  /** serverless offline's own SIGINT/SIGTERM listeners, run once the local services have stopped. */
-  private readonly offlineShutdown = new Map<NodeJS.Signals, Array<(...args: unknown[]) => void>>();
+  /**
+   * serverless offline's own SIGINT/SIGTERM listeners (it ends the process from them), run once the local services
+   * have stopped, so that the clicks stream still reaches serverless offline to deliver what it holds.
+   */
+  private offlineShutdown: SignalListeners = new Map();
   /** What an invocation started for itself, stopped after it. */
   private readonly forInvocation: Array<() => Promise<void>> = [];
   /** What invoke local printed, kept for a transformation function, whose answer is shown decoded after it. */
@@ -191,7 +202,12 @@ export class LocalSystemPlugin {
     // The terminal: the banner lists the routes; the functions' log lines are made readable (readableLogs.ts).
     this.showOfflineRouteTable = hideOfflineRouteTable();
     if (process.env.LOCAL_LOGS !== 'json') this.logs = installReadableLogs(`${deployedName(this.serverless.service, '')}`);
-    answerUnknownRoutesAsTheGateway();
+    const otherVersion = otherInstalledVersion();
+    if (otherVersion) {
+      this.utils.log.warning(
+        `serverless-offline ${otherVersion} is installed; the local system was written for ${WRITTEN_FOR}: if something local misbehaves, see local/serverlessOfflineInternals.ts.`,
+      );
+    }
     rmSync(join(this.dataDir, 'stack.json'), { force: true });
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
@@ -245,7 +261,23 @@ export class LocalSystemPlugin {
     // The authorizer (cognitoAuthorizer.ts) runs in this process and reads these.
     process.env.COGNITO_ISSUER = settings.COGNITO_ISSUER;
     process.env.COGNITO_CLIENT_ID = settings.COGNITO_CLIENT_ID;
+    void this.answerUnknownRoutesOnceCreated();
     void this.announceWhenServing(this.system);
+  }
+
+  /** serverless offline creates the API's server after this plugin's hook: it is taken as soon as it is there. */
+  private async answerUnknownRoutesOnceCreated(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (!this.stopping && Date.now() < deadline) {
+      const server = apiGatewayServer<HapiServer>(this.serverless.pluginManager.plugins);
+      if (server) return answerUnknownRoutesAsTheGateway(server);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (!this.stopping) {
+      this.utils.log.warning(
+        "serverless-offline did not hand over its API server: unknown routes get its own 404, not the gateway's (see local/serverlessOfflineInternals.ts).",
+      );
+    }
   }
 
   /** Once the API answers: stack.json (the machine-readable "ready"), the banner, and the shutdown order. */
@@ -268,7 +300,7 @@ export class LocalSystemPlugin {
       await this.stop();
       process.exit(1);
     }
-    this.takeOverShutdown();
+    this.offlineShutdown = takeOverSignalListeners(this.onSignal);
     const file = join(this.dataDir, 'stack.json');
     writeFileSync(`${file}.tmp`, `${JSON.stringify(system.info, null, 2)}\n`);
     renameSync(`${file}.tmp`, file);
@@ -286,18 +318,6 @@ export class LocalSystemPlugin {
       }),
     );
     this.logs?.ready();
-  }
-
-  /**
-   * serverless offline ends the process from its own SIGINT/SIGTERM listeners; they run after the local services
-   * have stopped (so the clicks stream still reaches serverless offline to deliver what it holds).
-   */
-  private takeOverShutdown(): void {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      const theirs = process.listeners(signal).filter((listener) => listener !== this.onSignal) as Array<(...args: unknown[]) => void>;
-      for (const listener of theirs) process.removeListener(signal, listener);
-      this.offlineShutdown.set(signal, theirs);
-    }
   }
 
   private shutDown(signal: NodeJS.Signals): void {

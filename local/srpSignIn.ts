@@ -8,7 +8,7 @@
  * UserNotConfirmedException once the password is proven for an unconfirmed user.
  */
 import { randomBytes } from 'node:crypto';
-import { InvalidParameterError, NotAuthorizedError, PasswordResetRequiredError, UserNotConfirmedException } from 'cognito-local/lib/errors';
+import { InvalidParameterError, NotAuthorizedError, PasswordResetRequiredError, UserNotConfirmedException } from './cognitoLocalInternals';
 import {
   claimSignature,
   parseA,

@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JwtTokenGenerator } from 'cognito-local/lib/services/tokenGenerator';
+import { JwtTokenGenerator } from '../../../local/cognitoLocalInternals';
 import { resolvedServiceSync, userPoolClientProperties } from '../../../dev/service';
 import { chosenBranches, ensureUserPool, userPoolClientInput, userPoolInput } from '../../../local/userPool';
 

@@ -1,0 +1,33 @@
+/**
+ * local/cognitoLocalInternals.ts is the one module that reaches into cognito-local's insides: the version it was
+ * written for and every internal module it takes, held to the installed copy. An upgrade that moves one fails here,
+ * by name, instead of `npm start` breaking somewhere else.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../../dev/paths';
+import { INTERNAL_MODULES, WRITTEN_FOR } from '../../../local/cognitoLocalInternals';
+
+const cognitoLocal = join(PROJECT_ROOT, 'node_modules', 'cognito-local');
+const TEST_FILE = 'tests/unit/local/cognitoLocalInternals.test.ts';
+
+test(`written for cognito-local ${WRITTEN_FOR} (on a failure: see local/cognitoLocalInternals.ts, then its WRITTEN_FOR)`, () => {
+  const { version } = JSON.parse(readFileSync(join(cognitoLocal, 'package.json'), 'utf8')) as { version: string };
+  expect(version).toBe('5.3.0');
+  expect(version).toBe(WRITTEN_FOR);
+});
+
+test.each(INTERNAL_MODULES)('its internal module %s is there', (internal) => {
+  expect(existsSync(join(cognitoLocal, internal))).toBe(true);
+});
+
+test('no other module of the project (nor a test) reaches into cognito-local', () => {
+  const hits = execFileSync('git', ['grep', '--untracked', '-l', "from 'cognito-local", '--', '*.ts', '*.js', '*.cjs', `:!${TEST_FILE}`], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean);
+  expect(hits).toEqual(['local/cognitoLocalInternals.ts']);
+});
