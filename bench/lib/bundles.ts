@@ -3,7 +3,7 @@
  * config, so the bench measures what is deployed), or a variant of that build, or with the options the functions
  * were built with before the cold-start work (kept here, fixed, as the yardstick).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { functionBuildOptions } from '../../dev/esbuildOptions';
@@ -55,15 +55,13 @@ function withPowertoolsTracer(fn: string, dir: string): string {
   return entry;
 }
 
-/** `minify: false` gives the same bundle readable, with each module's code under a `// path` comment. */
-export async function buildBundle(fn: string, variant: Variant, options: { minify?: boolean; folder?: string } = {}) {
-  const dir = join(BUNDLE_DIR, options.folder ?? variant);
+export async function buildBundle(fn: string, variant: Variant) {
+  const dir = join(BUNDLE_DIR, variant);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${fn}.js`);
   const chosen = variant === 'before' ? { ...BEFORE_OPTIONS, format: 'cjs' as const, absWorkingDir: ROOT } : functionBuildOptions();
   const { metafile } = await build({
     ...chosen,
-    ...(options.minify === undefined ? {} : { minify: options.minify }),
     ...(variant === 'withoutTools' ? { plugins: [...(chosen.plugins ?? []), withoutTools] } : {}),
     entryPoints: [variant === 'powertoolsTracer' ? withPowertoolsTracer(fn, dir) : join(ROOT, 'functions', `${fn}.ts`)],
     outfile: file,
@@ -72,15 +70,4 @@ export async function buildBundle(fn: string, variant: Variant, options: { minif
     logLevel: 'warning',
   });
   return { file, metafile: metafile as Metafile };
-}
-
-/** For a readable bundle: which source file (`shared/http.ts`, `node_modules/@middy/core/index.js`) a 1-based line belongs to. */
-export function sourceOfLine(file: string): (line: number) => string | undefined {
-  const starts = readFileSync(file, 'utf8')
-    .split('\n')
-    .flatMap((text, i) => {
-      const marker = /^\/\/ ((?:node_modules|functions|shared)\/\S+)$/.exec(text);
-      return marker ? [{ line: i + 1, source: marker[1] as string }] : [];
-    });
-  return (line) => starts.findLast((start) => start.line <= line)?.source;
 }

@@ -1,6 +1,8 @@
-/** Profiles calls in-process with V8's sampling CPU profiler (what --cpu-prof records) and sums self time by package. */
+/** Profiles calls in-process with V8's sampling CPU profiler (what --cpu-prof records), self time by package through source maps. */
 import { Session } from 'node:inspector/promises';
-import { relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from './part';
 
@@ -17,8 +19,15 @@ export interface ProfileSummary {
   functions: Share[];
 }
 
-/** Maps a script's path and a 0-based line to the file it came from (for bundles), relative to the project root. */
-export type SourceOf = (url: string, line: number) => string | undefined;
+const maps = new Map<string, SourceMap | undefined>();
+
+/** A bundle's code named by the file its source map says it came from; a script without a map as it is. */
+function originalFile(path: string, line: number, column: number): string {
+  if (!maps.has(path))
+    maps.set(path, existsSync(`${path}.map`) ? new SourceMap(JSON.parse(readFileSync(`${path}.map`, 'utf8'))) : undefined);
+  const entry = maps.get(path)?.findEntry(line, column);
+  return entry && 'originalSource' in entry && entry.originalSource ? resolve(dirname(path), entry.originalSource) : path;
+}
 
 /** Where a profile node's code (a path, `node:` module or nothing) lives: an npm package, this repository's file, or `(node)`, `(gc)`, `(V8)`. */
 function packageOf(url: string, functionName: string): string {
@@ -43,7 +52,7 @@ const shares = (counts: Map<string, number>, total: number): Share[] =>
 export async function profileByPackage(
   call: (input: unknown) => Promise<unknown>,
   inputs: unknown[],
-  options: { capMs: number; sourceOf?: SourceOf },
+  capMs: number,
 ): Promise<ProfileSummary> {
   const session = new Session();
   session.connect();
@@ -51,7 +60,7 @@ export async function profileByPackage(
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 50 });
     await session.post('Profiler.start');
-    const end = performance.now() + options.capMs;
+    const end = performance.now() + capMs;
     let calls = 0;
     for (; calls < inputs.length && performance.now() < end; calls++) await call(inputs[calls]);
     const { profile } = await session.post('Profiler.stop');
@@ -60,8 +69,7 @@ export async function profileByPackage(
     let total = 0;
     for (const { callFrame, hitCount = 0 } of profile.nodes) {
       const path = callFrame.url.startsWith('file:') ? fileURLToPath(callFrame.url) : callFrame.url;
-      const original = path ? options.sourceOf?.(path, callFrame.lineNumber) : undefined;
-      const url = original === undefined ? path : `${ROOT}${sep}${original}`;
+      const url = path.startsWith(sep) ? originalFile(path, callFrame.lineNumber, callFrame.columnNumber) : path;
       const pkg = packageOf(url, callFrame.functionName);
       // Idle time and the profiler's own are not the code's.
       if (hitCount === 0 || /^\((program|idle|root)\)$/.test(pkg)) continue;
