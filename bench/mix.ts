@@ -7,10 +7,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { api, cognitoClient, newUser, PASSWORD, type User } from '../dev/localSystemClient';
+import { api, cognitoClient, newUser, type User } from '../dev/localSystemClient';
 import { SEED_MYSFITS } from '../dev/seed';
-import { withLocalSystem } from './lib/localStack';
+import { passwordSignIn, withLocalSystem } from './lib/localStack';
 import { progress, ROOT, type PartOutput } from './lib/part';
 import { num, percentile, seeded } from './lib/stats';
 import { TRAFFIC_MIX, type VisitKind } from './lib/trafficMix';
@@ -25,21 +24,14 @@ const USERS = 12;
 const SEED = 20261201;
 
 /** DynamoDB operations per request of each kind, from the round-trips part in results.json (this run's, or the last one's). */
-function operationsPerRequest(): Partial<Record<VisitKind, number>> {
+function operationsPerRequest(): Record<VisitKind, number> {
   const file = join(ROOT, 'bench', 'results.json');
   type Earlier = { parts?: { roundtrips?: { data?: { counts?: Array<Array<{ route: string; roundTrips: number }>> } } } };
   const counts = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Earlier).parts?.roundtrips?.data?.counts?.[0] : undefined;
   const of = (route: string) => counts?.find((c) => c.route === route)?.roundTrips ?? NaN;
-  // Cognito's, not DynamoDB's, for sign-in and sign-up.
-  const ops = {
-    browse: of('GET /mysfits'),
-    profile: of('GET /mysfits/{id}'),
-    like: (of('POST like (new)') + of('DELETE like')) / 2,
-    adopt: of('POST adopt'),
-    signIn: 0,
-    signUp: 0,
-  };
-  return counts ? ops : {};
+  // Sign-in and sign-up are Cognito's, not DynamoDB's.
+  const like = (of('POST like (new)') + of('DELETE like')) / 2;
+  return { browse: of('GET /mysfits'), profile: of('GET /mysfits/{id}'), like, adopt: of('POST adopt'), signIn: 0, signUp: 0 };
 }
 
 export async function run(): Promise<PartOutput> {
@@ -73,14 +65,7 @@ export async function run(): Promise<PartOutput> {
       },
       // Twelve mysfits: most adoptions meet one already adopted, a 409 (the answer this route gives then).
       adopt: () => call(`/mysfits/${pick(mysfitIds)}/adopt`, { method: 'POST', token: pick(users).idToken }, [200, 409]),
-      signIn: () =>
-        cognito.send(
-          new InitiateAuthCommand({
-            ClientId: stack.info.userPoolClientId,
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: pick(users).email, PASSWORD },
-          }),
-        ),
+      signIn: () => passwordSignIn(cognito, stack, pick(users).email),
       signUp: () => newUser(stack, 'mixsignup'),
     };
     const draw = (): VisitKind => {
@@ -113,16 +98,11 @@ export async function run(): Promise<PartOutput> {
     const [ms, failed] = [times.get(kind) ?? [], errors.get(kind) ?? []];
     if (failed.length > 0)
       failures.push(`mix: ${failed.length} of ${ms.length} ${kind} requests failed (${[...new Set(failed)].slice(0, 3).join('; ')})`);
-    const cells = [
-      `${num(share * 100)} %`,
-      `${num((ms.length / total) * 100, 1)} %`,
-      num(ms.length),
-      num(percentile(ms, 50), 1),
-      num(percentile(ms, 99), 1),
-    ];
-    return [kind, request, ...cells, num(failed.length), num(ops[kind] ?? NaN, 1)];
+    const drawn = `${num((ms.length / total) * 100, 1)} %`;
+    const latency = [num(percentile(ms, 50), 1), num(percentile(ms, 99), 1)];
+    return [kind, request, `${num(share * 100)} %`, drawn, num(ms.length), ...latency, num(failed.length), num(ops[kind], 1)];
   });
-  const weightedOps = TRAFFIC_MIX.reduce((sum, v) => sum + v.share * (ops[v.kind] ?? NaN), 0);
+  const weightedOps = TRAFFIC_MIX.reduce((sum, v) => sum + v.share * ops[v.kind], 0);
   return {
     title: 'The traffic mix against the local system',
     tables: [
@@ -138,13 +118,6 @@ export async function run(): Promise<PartOutput> {
     ],
     notes: [],
     failures,
-    data: {
-      visitors: VISITORS,
-      durationMs: elapsedMs,
-      seed: SEED,
-      mix: TRAFFIC_MIX,
-      operationsPerRequest: ops,
-      times: Object.fromEntries(times),
-    },
+    data: { visitors: VISITORS, durationMs: elapsedMs, seed: SEED, operationsPerRequest: ops, times: Object.fromEntries(times) },
   };
 }

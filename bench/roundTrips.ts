@@ -4,7 +4,7 @@
  * users, and the count is checked against what README.md's "How the data stays right" says.
  */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { EventChanges } from '../dev/sampleEvents';
 import { startCountingProxy } from './lib/countingProxy';
 import { startBenchDatabase } from './lib/database';
@@ -59,18 +59,11 @@ export async function run(): Promise<PartOutput> {
       ];
       const round: Count[] = [];
       for (const [route, , , fn, changes] of routes) {
-        const { handler } = (await import(`../functions/${fn}`)) as {
-          handler: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
-        };
+        const { handler } = (await import(`../functions/${fn}`)) as { handler: (e: APIGatewayProxyEvent, c: Context) => Promise<unknown> };
         proxy.reset();
-        const { statusCode } = await handler(eventFor(fn, changes), context);
-        round.push({
-          route,
-          status: statusCode,
-          roundTrips: proxy.operations().length,
-          operations: proxy.operations(),
-          connections: proxy.connections(),
-        });
+        const { statusCode: status } = (await handler(eventFor(fn, changes), context)) as { statusCode: number };
+        const { operations, connections } = proxy.counted;
+        round.push({ route, status, roundTrips: operations.length, operations, connections });
       }
       counts.push(round);
     }

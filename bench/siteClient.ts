@@ -8,11 +8,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { cognitoClient, newUser, PASSWORD, signInWithSrp } from '../dev/localSystemClient';
 import { buildWeb } from '../dev/website';
 import { Auth, type CognitoSettings } from '../web/src/auth';
-import { withLocalSystem } from './lib/localStack';
+import { passwordSignIn, withLocalSystem } from './lib/localStack';
 import { progress, type PartOutput } from './lib/part';
 import { median, num, ratio } from './lib/stats';
 
@@ -39,19 +38,12 @@ export async function run(): Promise<PartOutput> {
   await withLocalSystem(async (stack) => {
     const { email } = await newUser(stack, 'bench-site');
     // What the page reads at start.
-    const auth = new Auth((await (await fetch(`${stack.info.websiteUrl}/config.json`)).json()) as CognitoSettings);
     const cognito = cognitoClient(stack);
+    const auth = new Auth((await (await fetch(`${stack.info.websiteUrl}/config.json`)).json()) as CognitoSettings);
     const signIn: Record<keyof typeof CLIENTS, () => Promise<unknown>> = {
       site: () => auth.logIn(email, PASSWORD),
       identityJs: () => signInWithSrp(stack, email, PASSWORD),
-      password: () =>
-        cognito.send(
-          new InitiateAuthCommand({
-            ClientId: stack.info.userPoolClientId,
-            AuthFlow: 'USER_PASSWORD_AUTH',
-            AuthParameters: { USERNAME: email, PASSWORD },
-          }),
-        ),
+      password: () => passwordSignIn(cognito, stack, email),
     };
     progress(`signing in ${SIGN_INS} times with each client, taking turns`);
     for (let i = 0; i <= SIGN_INS; i++) {
