@@ -59,12 +59,7 @@ async function bundleFor(fn: string, variant: Variant) {
   };
 }
 
-interface Probe {
-  requireMs: number;
-  invokeMs: number;
-  statusCode: number;
-  wallMs: number;
-}
+type Probe = { requireMs: number; invokeMs: number; statusCode: number; wallMs: number };
 
 export async function run(): Promise<PartOutput> {
   progress('building the bundles with esbuild');
@@ -77,7 +72,8 @@ export async function run(): Promise<PartOutput> {
   const bundle = (fn: string, variant: Variant) => bundles.get(`${fn}/${variant}`) as Awaited<ReturnType<typeof bundleFor>>;
 
   // Only what a function gets in Lambda (serverless.yml's environment), not this shell's settings.
-  const { NODE_OPTIONS: nodeOptions, ...provider } = SERVICE.provider.environment ?? {};
+  const provider = Object.fromEntries(Object.entries(SERVICE.provider.environment ?? {}).map(([k, v]) => [k, String(v)]));
+  const { NODE_OPTIONS: nodeOptions, ...deployedEnv } = provider;
   // Before, node loaded each bundle's map at start (NODE_OPTIONS=--enable-source-maps); now not, unless serverless.yml sets it again.
   const mapsAtLoad = (variant: Variant) => variant === 'before' || /--enable-source-maps/.test(String(nodeOptions ?? ''));
   const samples = new Map<string, Probe[]>();
@@ -86,22 +82,12 @@ export async function run(): Promise<PartOutput> {
   progress('starting DynamoDB Local (in memory), creating and seeding the tables');
   const database = await startBenchDatabase();
   try {
-    const functionEnv = {
-      ...bareEnv,
-      ...Object.fromEntries(Object.entries(provider).map(([k, v]) => [k, String(v)])),
-      ...database.functionEnv,
-    };
+    const functionEnv = { ...bareEnv, ...deployedEnv, ...database.functionEnv };
     // `flipped`: the same bundle with source-map support at load the other way round, for what it costs.
     const probe = async (fn: string, variant: Variant, record: boolean, flipped = false) => {
       const env = { ...functionEnv, ...(mapsAtLoad(variant) !== flipped ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
-      const { wallMs, stdout } = await timedProcess(
-        process.execPath,
-        [PROBE, bundle(fn, variant).file, join(ROOT, 'events', `${fn}.json`)],
-        {
-          env,
-          timeoutMs: 20_000,
-        },
-      );
+      const args = [PROBE, bundle(fn, variant).file, join(ROOT, 'events', `${fn}.json`)];
+      const { wallMs, stdout } = await timedProcess(process.execPath, args, { env, timeoutMs: 20_000 });
       const line = stdout.split('\n').find((l) => l.startsWith('BENCH-PROBE '));
       if (!line) throw new Error(`the probe for ${fn} (${variant}) printed no timings`);
       const key = `${fn}/${variant}${flipped ? '/flipped' : ''}`;
@@ -143,18 +129,9 @@ export async function run(): Promise<PartOutput> {
     columns:
       'function | before: bytes | deployed: bytes | deployed ÷ before | gzip | of which SDK | largest other package | SDK left to the runtime: bytes',
     rows: ALL_FUNCTIONS.map((fn) => {
-      const [before, deployed] = [bundle(fn, 'before'), bundle(fn, 'deployed')];
-      const external = bundles.get(`${fn}/external`);
-      return [
-        fn,
-        num(before.bytes),
-        num(deployed.bytes),
-        ratio(deployed.bytes, before.bytes),
-        num(deployed.gzipBytes),
-        `${num(deployed.sdkShare * 100)} %`,
-        deployed.largestOther,
-        external ? num(external.bytes) : '-',
-      ];
+      const [before, deployed, external] = [bundle(fn, 'before'), bundle(fn, 'deployed'), bundles.get(`${fn}/external`)];
+      const sizes = [num(before.bytes), num(deployed.bytes), ratio(deployed.bytes, before.bytes), num(deployed.gzipBytes)];
+      return [fn, ...sizes, `${num(deployed.sdkShare * 100)} %`, deployed.largestOther, external ? num(external.bytes) : '-'];
     }),
     notes: [
       `Target: at most ${num(MAX_BUNDLE_BYTES)} bytes a function. "before": ${JSON.stringify(BEFORE_OPTIONS)}; "deployed": custom.esbuild. "SDK": @aws-sdk, @smithy, @aws-crypto.`,
@@ -190,14 +167,9 @@ export async function run(): Promise<PartOutput> {
       'function | without: bytes | deployed: bytes | with Powertools Tracer: bytes | without: in-process ms | deployed | with Powertools Tracer | deployed ÷ without | Tracer ÷ deployed',
     rows: FUNCTIONS.map((fn) => {
       const builds = ['withoutTools', 'deployed', 'powertoolsTracer'] as const;
-      const [without, deployed, tracer] = builds.map((variant) => med(fn, variant));
-      return [
-        fn,
-        ...builds.map((variant) => num(bundle(fn, variant).bytes)),
-        ...[without, deployed, tracer].map((ms) => num(ms as number, 1)),
-        ratio(deployed as number, without as number),
-        ratio(tracer as number, deployed as number),
-      ];
+      const [without = NaN, deployed = NaN, tracer = NaN] = builds.map((variant) => med(fn, variant));
+      const times = [without, deployed, tracer].map((ms) => num(ms, 1));
+      return [fn, ...builds.map((variant) => num(bundle(fn, variant).bytes)), ...times, ratio(deployed, without), ratio(tracer, deployed)];
     }),
   };
 
@@ -216,14 +188,8 @@ export async function run(): Promise<PartOutput> {
       const asBuilt = med(MAPS_FUNCTION, variant);
       const flipped = median(figures(`${MAPS_FUNCTION}/${variant}/flipped`, 'inProcess'));
       const [on, off] = mapsAtLoad(variant) ? [asBuilt, flipped] : [flipped, asBuilt];
-      return [
-        LABEL[variant],
-        num(bundle(MAPS_FUNCTION, variant).mapBytes),
-        mapsAtLoad(variant) ? 'yes' : 'no',
-        num(asBuilt, 1),
-        num(flipped, 1),
-        ratio(on, off),
-      ];
+      const map = [num(bundle(MAPS_FUNCTION, variant).mapBytes), mapsAtLoad(variant) ? 'yes' : 'no'];
+      return [LABEL[variant], ...map, num(asBuilt, 1), num(flipped, 1), ratio(on, off)];
     }),
     notes: [
       `The deployed map has no sources' text; the logger reads it at the first logged error (shared/stackTraces.ts): ${num(firstMapMs, 1)} ms for this map, once per process.`,
@@ -252,10 +218,9 @@ export async function run(): Promise<PartOutput> {
     notes,
     failures,
     data: {
-      runs: RUNS,
       esbuild: { before: BEFORE_OPTIONS, deployed: functionBuildOptions() },
+      bundles: Object.fromEntries(bundles),
       nodeE0WallMs: baseline,
-      bundles: Object.fromEntries([...bundles].map(([key, { file: _file, ...sizes }]) => [key, sizes])),
       samples: Object.fromEntries(samples),
     },
   };

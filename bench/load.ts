@@ -47,7 +47,8 @@ async function warm(url: string, { path, method, headers }: Target): Promise<str
 }
 
 export async function run(): Promise<PartOutput> {
-  const runs: Array<{ route: string; connections: number; result: autocannon.Result }> = [];
+  type Figures = Pick<autocannon.Result, 'requests' | 'latency' | 'non2xx' | 'errors' | 'timeouts' | 'statusCodeStats'>;
+  const runs: Array<{ route: string; connections: number; result: Figures }> = [];
   const failures: string[] = [];
   const notes: string[] = [];
   await withLocalSystem(async (stack) => {
@@ -71,23 +72,14 @@ export async function run(): Promise<PartOutput> {
       for (let repetition = 1; repetition <= REPETITIONS; repetition++) {
         for (const connections of CONNECTIONS) {
           progress(`${target.name}: run ${repetition}/${REPETITIONS}, ${DURATION_S} s at ${connections} connection(s)`);
-          const { path, ...request } = target;
-          const result = await autocannon({
-            ...request,
-            url: `${stack.info.apiUrl}${path}`,
-            connections,
-            pipelining: 1,
-            duration: DURATION_S,
-            timeout: 10,
-          });
-          runs.push({ route: target.name, connections, result });
-          if (result.non2xx + result.errors + result.timeouts > 0) {
-            const statuses = JSON.stringify(
-              Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count])),
-            );
-            failures.push(
-              `load: ${target.name} at ${connections} connection(s), run ${repetition}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts (status codes ${statuses})`,
-            );
+          const { name: route, path, ...request } = target;
+          const options = { ...request, url: `${stack.info.apiUrl}${path}`, connections, pipelining: 1, duration: DURATION_S };
+          const result = await autocannon({ ...options, timeout: 10 });
+          const { requests, latency, non2xx, errors, timeouts, statusCodeStats } = result;
+          runs.push({ route, connections, result: { requests, latency, non2xx, errors, timeouts, statusCodeStats } });
+          if (non2xx + errors + timeouts > 0) {
+            const wrong = `${non2xx} non-2xx, ${errors} errors, ${timeouts} timeouts (status codes ${JSON.stringify(statusCodeStats)})`;
+            failures.push(`load: ${route} at ${connections} connection(s), run ${repetition}: ${wrong}`);
           }
         }
       }
@@ -101,18 +93,11 @@ export async function run(): Promise<PartOutput> {
   const rows = routes.flatMap((route) =>
     CONNECTIONS.map((connections) => {
       const list = of(route, connections).map((r) => r.result);
-      const total = (pick: (r: autocannon.Result) => number) => list.reduce((sum, r) => sum + pick(r), 0);
-      return [
-        route,
-        String(connections),
-        num(perSecond(of(route, connections))),
-        list.map((r) => num(r.requests.p50)).join(' / '),
-        num(median(list.map((r) => r.latency.p50))),
-        num(median(list.map((r) => r.latency.p99))),
-        num(total((r) => r.requests.total)),
-        String(total((r) => r.non2xx)),
-        String(total((r) => r.errors)),
-      ];
+      const total = (pick: (r: Figures) => number) => num(list.reduce((sum, r) => sum + pick(r), 0));
+      const perSecondEach = list.map((r) => num(r.requests.p50)).join(' / ');
+      const latency = [num(median(list.map((r) => r.latency.p50))), num(median(list.map((r) => r.latency.p99)))];
+      const totals = [total((r) => r.requests.total), total((r) => r.non2xx), total((r) => r.errors)];
+      return [route, String(connections), num(perSecond(of(route, connections))), perSecondEach, ...latency, ...totals];
     }),
   );
   const scaling = routes.map((route) => `${route} ${ratio(perSecond(of(route, 16)), perSecond(of(route, 1)))}`);
@@ -128,6 +113,6 @@ export async function run(): Promise<PartOutput> {
     ],
     notes,
     failures,
-    data: { durationSeconds: DURATION_S, repetitions: REPETITIONS, warmUpConcurrency: WARM_UP_CONCURRENCY, runs },
+    data: { durationSeconds: DURATION_S, runs },
   };
 }

@@ -59,9 +59,8 @@ function generate(bucket: string, today: number): number {
 }
 
 async function probe(engine: string, bucket: string, from: string, to: string) {
-  const { wallMs, stdout } = await timedProcess(process.execPath, [TSX, join(ROOT, 'bench', 'reportProbe.ts'), engine, bucket, from, to], {
-    timeoutMs: 5 * 60_000,
-  });
+  const args = [TSX, join(ROOT, 'bench', 'reportProbe.ts'), engine, bucket, from, to];
+  const { wallMs, stdout } = await timedProcess(process.execPath, args, { timeoutMs: 5 * 60_000 });
   return { ...(JSON.parse(stdout.trim().split('\n').pop() as string) as ProbeResult), wallSeconds: wallMs / 1000 };
 }
 
@@ -85,7 +84,7 @@ export async function run(): Promise<PartOutput> {
       return a === b ? [] : [`${answer} differ: DuckDB ${a}, in memory ${b}`];
     });
     const figures = (r: typeof duckdb) => [r.seconds.toFixed(2), r.wallSeconds.toFixed(2), r.maxRssMiB.toFixed(0)];
-    const perQuery = Object.entries(duckdb.perQuery ?? {}).map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`);
+    const perQuery = Object.entries(duckdb.perQuery).map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`);
     return {
       title: `The report at scale: ${CLICKS.toLocaleString('en')} clicks over ${DAYS} days`,
       tables: [

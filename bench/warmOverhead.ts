@@ -239,16 +239,6 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     `The TypeScript source under tsx takes ${num(median(sourceRatio), 2)}× the bundle's time (median over the handlers, same stub; ` +
       `${num(sourceRatio[0] ?? NaN, 2)}× to ${num(sourceRatio.at(-1) ?? NaN, 2)}×).`,
   );
-  const data = runs.map(({ c, code, double, calls, median, p99, mean, wrong, profile }) => ({
-    case: c.name,
-    code,
-    double,
-    calls,
-    median,
-    p99,
-    mean,
-    wrongStatus: wrong,
-    profile,
-  }));
+  const data = runs.map(({ c, ...r }) => ({ case: c.name, ...r }));
   return { title: 'Warm overhead', tables, notes, failures, data: { targetMicroseconds: TARGET_US, runs: data } };
 }

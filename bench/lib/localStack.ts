@@ -14,18 +14,7 @@ import { cleanupOnInterrupt, progress } from './part';
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
-export interface RunningStack {
-  info: StackInfo;
-  ports: Ports;
-  /** Spawn to the first 200 of GET <api>/mysfits. */
-  firstOkMs: number;
-  /** What the system's own banner says ("started in X s"), in ms. */
-  bannerMs?: number;
-  /** How often something else on the machine stopped the system while it started, and it was started again. */
-  retried: number;
-  /** SIGTERM, and the time until the system has exited (it stops everything it started). */
-  stop(): Promise<{ stopMs: number; code: number | null }>;
-}
+export type RunningStack = Awaited<ReturnType<typeof startOnce>>;
 
 /** The system was ended by a signal the bench did not send (something else on the machine stopped it). */
 class StoppedFromOutside extends Error {}
@@ -50,7 +39,8 @@ export async function startLocalStack(
   }
 }
 
-async function startOnce(dataDir: string, ports: Ports, command: Command, retried: number): Promise<RunningStack> {
+/** `retried`: how often something else stopped the system while it started; `stop()` sends SIGTERM and times the exit. */
+async function startOnce(dataDir: string, ports: Ports, command: Command, retried: number) {
   const system = launch({ dataDir, ports, command, env: { VERBOSE: '' }, timeoutMs: START_TIMEOUT_MS });
   const stop = async () => {
     const from = performance.now();
@@ -62,6 +52,7 @@ async function startOnce(dataDir: string, ports: Ports, command: Command, retrie
   const url = `http://127.0.0.1:${ports.api}/local/mysfits`;
   try {
     const deadline = Date.now() + START_TIMEOUT_MS;
+    // Spawn to the first 200 of GET <api>/mysfits.
     let firstOkMs: number | undefined;
     while (firstOkMs === undefined) {
       const { exitCode, signalCode } = system.child;
@@ -84,6 +75,7 @@ async function startOnce(dataDir: string, ports: Ports, command: Command, retrie
     }
     // stack.json (and the banner) follow the system's own readiness check, moments later.
     const info = await system.ready;
+    // What the system's own banner says ("started in X s").
     const banner = /started in ([\d.]+) s/.exec(system.output());
     return { info, ports, firstOkMs, bannerMs: banner ? Number(banner[1]) * 1000 : undefined, retried, stop };
   } catch (error) {
