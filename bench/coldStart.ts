@@ -1,9 +1,4 @@
-/**
- * Part cold: each function bundled as serverless.yml's custom.esbuild builds it, the same with @aws-sdk/* left to
- * the runtime, and with the options before the cold-start work (the yardstick of issue 13: at most 300,000 bytes a
- * bundle, at most 0.6× its cold start); bundle sizes, and a fresh node process loading the bundle and serving its
- * sample event against a real DynamoDB Local, next to a bare `node -e 0`.
- */
+/** Part cold: each function's bundle, as deployed and as the yardsticks build it: its sizes, and a fresh process's cold start. */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,7 +13,6 @@ import { median, num, p50p90, percentile, ratio } from './lib/stats';
 /** Timed runs per function and build (at least 10), after one untimed warm-up run each. */
 const RUNS = 12;
 const PROBE = join(__dirname, 'coldStartProbe.cjs');
-const VARIANTS: readonly Variant[] = ['before', 'deployed', 'external', 'withoutTools', 'powertoolsTracer'];
 const LABEL: Record<Variant, string> = {
   before: 'before (bundled)',
   deployed: 'deployed (bundled)',
@@ -26,6 +20,7 @@ const LABEL: Record<Variant, string> = {
   withoutTools: 'without metrics and tracing',
   powertoolsTracer: 'deployed + Powertools Tracer',
 };
+const VARIANTS = Object.keys(LABEL) as Variant[];
 /** The function, and the builds, also timed with source-map support at load the other way round. */
 const MAPS_FUNCTION = 'likeMysfit';
 const MAP_VARIANTS: readonly Variant[] = ['before', 'deployed'];

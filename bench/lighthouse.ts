@@ -1,9 +1,4 @@
-/**
- * Part lighthouse, the website's yardstick: Lighthouse (npm, pinned) in the browser tier's Chromium (dev/chromium.ts)
- * against the local system on free ports, on the list and on a profile, with Lighthouse's desktop preset (the page is
- * served from this machine, so the network is Lighthouse's simulation). Wanted: performance at least 98,
- * accessibility, best practices and SEO 100, and no console errors. LIGHTHOUSE_REPORT_DIR=<dir> keeps the reports.
- */
+/** Part lighthouse: Lighthouse (desktop preset) on the website's list and a profile, on the local system; wanted scores checked. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveChromium } from '../dev/chromium';
@@ -40,6 +35,7 @@ export async function run(): Promise<PartOutput> {
       for (const [name, url] of Object.entries(pages)) {
         progress(`Lighthouse on the ${name}: ${url}`);
         const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES };
+        // Lighthouse's desktop preset; the page is served from this machine, so the network is Lighthouse's simulation.
         const lhr = (await lighthouse(url, flags, desktopConfig))?.lhr;
         if (!lhr) throw new Error(`Lighthouse gave no result for ${url}`);
         if (process.env.LIGHTHOUSE_REPORT_DIR)
@@ -50,17 +46,9 @@ export async function run(): Promise<PartOutput> {
         );
         const underOne = Object.entries(lhr.audits).flatMap(([id, audit]) => (audit.score !== null && audit.score < 1 ? [id] : []));
         const metric = (id: string) => lhr.audits[id]?.numericValue ?? 0;
-        const [fcp, lcp] = [metric('first-contentful-paint'), metric('largest-contentful-paint')].map((ms) => String(Math.round(ms)));
-        const cls = metric('cumulative-layout-shift').toFixed(3);
-        rows.push([
-          name,
-          ...CATEGORIES.map((c) => String(scores[c])),
-          fcp as string,
-          lcp as string,
-          cls,
-          String(consoleErrors.length),
-          underOne.slice(0, 6).join(', ') || '-',
-        ]);
+        const paints = [metric('first-contentful-paint'), metric('largest-contentful-paint')].map((ms) => String(Math.round(ms)));
+        const audits = [metric('cumulative-layout-shift').toFixed(3), String(consoleErrors.length), underOne.slice(0, 6).join(', ') || '-'];
+        rows.push([name, ...CATEGORIES.map((c) => String(scores[c])), ...paints, ...audits]);
         for (const c of CATEGORIES) if ((scores[c] as number) < WANTED[c]) failures.push(`${name}: ${c} ${scores[c]} < ${WANTED[c]}`);
         if (consoleErrors.length > 0) failures.push(`${name}: console errors: ${consoleErrors.join(' | ')}`);
         data[name] = { url, scores, consoleErrors, failingAudits: underOne };

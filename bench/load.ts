@@ -1,8 +1,4 @@
-/**
- * Part load, the local API under load: the local system on free ports, one user signed up, then autocannon (3 runs
- * of 10 s at 1 and at 16 connections, no pipelining) on the list, one mysfit, and an authorised like (the same user
- * and mysfit, so every request after the first is a repeat that changes nothing). Any non-2xx or error fails the bench.
- */
+/** Part load: autocannon on the local API (the list, a mysfit, an authorised like), at 1 and 16 connections; any non-2xx or error fails. */
 import autocannon from 'autocannon';
 import { api, EVANGELINE, newUser } from '../dev/localSystemClient';
 import { withLocalSystem } from './lib/localStack';

@@ -1,10 +1,4 @@
-/**
- * Part mix: docs/CAPACITY.md's traffic mix (bench/lib/trafficMix.ts) from a fixed number of concurrent visitors for
- * a bounded time and request count, against the local system. Per kind of visit: requests, p50, p99, errors (an
- * unexpected status or a failed request: any fails the bench), and the DynamoDB operations one request makes (the
- * round-trips part's counts from this run's results). Sign-ins use USER_PASSWORD_AUTH: SRP would spend the load
- * generator's CPU (about 150 ms a sign-in).
- */
+/** Part mix: docs/CAPACITY.md's traffic mix from concurrent visitors against the local system, per kind of visit; any error fails. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, cognitoClient, newUser, type User } from '../dev/localSystemClient';
@@ -65,6 +59,7 @@ export async function run(): Promise<PartOutput> {
       },
       // Twelve mysfits: most adoptions meet one already adopted, a 409 (the answer this route gives then).
       adopt: () => call(`/mysfits/${pick(mysfitIds)}/adopt`, { method: 'POST', token: pick(users).idToken }, [200, 409]),
+      // USER_PASSWORD_AUTH: the website's SRP costs the client about 150 ms of CPU, which the load generator would spend.
       signIn: () => passwordSignIn(cognito, stack, pick(users).email),
       signUp: () => newUser(stack, 'mixsignup'),
     };

@@ -1,10 +1,4 @@
-/**
- * Part report, the report at scale: 1,000,000 clicks over 30 days, drawn with a fixed seed into a temporary folder
- * laid out like the bucket (one object per hour, as a busy stream's buffers would write them), and the report over
- * it: the DuckDB report over the query files (30 days, and the default 7) against the in-memory report it replaced
- * (the yardstick, bench/lib/inMemoryReport.ts), each in a process of its own, timed, with its peak memory, and
- * checked to give the same answers.
- */
+/** Part report: 1,000,000 clicks over 30 days, the DuckDB report against the in-memory one it replaced, timed, checked to agree. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +9,7 @@ import type { ProbeResult } from './reportProbe';
 
 const CLICKS = 1_000_000;
 const DAYS = 30;
+/** One object an hour, as a busy stream's buffers would write them. */
 const OBJECTS_PER_DAY = 24;
 const SIGNED_IN_PEOPLE = 20_000;
 const VISITORS_PER_DAY = 5_000;

@@ -1,8 +1,4 @@
-/**
- * One measured report, in a process of its own (the bench's report part spawns it): the DuckDB report over the
- * query files, or the in-memory yardstick. Prints its time, its peak memory (the process's max RSS) and the answers
- * the part compares, as one JSON line.   tsx bench/reportProbe.ts duckdb|in-memory <bucket folder> <from> <to>
- */
+/** One measured report in a process of its own: `tsx bench/reportProbe.ts duckdb|in-memory <bucket> <from> <to>` prints a JSON line. */
 import { openLocalClicks } from '../scripts/report/local';
 import { loadQueries } from '../scripts/report/queries';
 import { readLocalClicks, summarize } from './lib/inMemoryReport';

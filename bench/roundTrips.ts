@@ -1,8 +1,4 @@
-/**
- * Part roundtrips: DynamoDB round trips per request, counted. The handlers run in-process against DynamoDB Local
- * through a counting proxy, which records every request and its X-Amz-Target; each route runs three times with new
- * users, and the count is checked against what README.md's "How the data stays right" says.
- */
+/** Part roundtrips: the DynamoDB requests each API request makes, counted at a proxy, checked against README.md. */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { EventChanges } from '../dev/sampleEvents';
@@ -12,13 +8,7 @@ import { progress, type PartOutput } from './lib/part';
 
 const REPETITIONS = 3;
 
-interface Count {
-  route: string;
-  status: number;
-  roundTrips: number;
-  operations: string[];
-  connections: number;
-}
+type Count = { route: string; status: number; roundTrips: number; operations: string[]; connections: number };
 
 export async function run(): Promise<PartOutput> {
   progress('starting DynamoDB Local (in memory), creating and seeding the tables, and the counting proxy');

@@ -1,10 +1,5 @@
-/**
- * `npm run bench [-- --only <part>[,<part>...]] [--profile]`: the benchmarks (not part of npm test). Each part runs in
- * a fresh process of its own (the functions read their settings once, at load, and no part should measure another's
- * leftovers), prints its tables and adds its figures to bench/results.json, which says the machine and the date.
- * --profile profiles every handler in the warm part, not only those that miss the target.
- */
-import { spawn } from 'node:child_process';
+/** `npm run bench [-- --only <part>[,<part>...]] [--profile]`: the benchmarks (BENCHMARKS.md), each part in a fresh process of its own. */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +17,7 @@ const PARTS: Record<string, () => Promise<{ run(options: { profile: boolean }): 
   site: () => import('./siteClient'),
   lighthouse: () => import('./lighthouse'),
 };
-/** No part may run longer than this; a part past it is stopped (and cleans up after itself) and counts as failed. */
+/** No part may run longer than this; a part past it is stopped and counts as failed. */
 const PART_TIMEOUT_MS = 8 * 60_000;
 const RESULTS = join(ROOT, 'bench', 'results.json');
 
@@ -48,23 +43,6 @@ async function runPart(name: string, profile: boolean): Promise<void> {
   results.parts[name] = { date: new Date().toISOString(), durationSeconds, loadAverage, ...output };
   writeResults(results);
   process.exitCode = output.failures.length > 0 ? 1 : 0;
-}
-
-function spawnPart(name: string, profile: boolean): Promise<number | null> {
-  const child = spawn(process.execPath, [TSX, __filename, '--part', name, ...(profile ? ['--profile'] : [])], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  const timer = setTimeout(() => {
-    console.error(`\nThe ${name} part ran past ${PART_TIMEOUT_MS / 60_000} min: stopping it.`);
-    child.kill('SIGTERM');
-  }, PART_TIMEOUT_MS);
-  return new Promise((resolve) =>
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(code ?? (signal ? 128 : null));
-    }),
-  );
 }
 
 async function main(): Promise<void> {
@@ -105,9 +83,14 @@ async function main(): Promise<void> {
 
   const failures: string[] = [];
   for (const name of names) {
-    const code = await spawnPart(name, values.profile);
-    const failed = readResults().parts[name]?.failures.map((failure) => `${name}: ${failure}`);
-    if (code !== 0) failures.push(...(failed?.length ? failed : [`${name}: the part did not finish (exit code ${code})`]));
+    const args = [TSX, __filename, '--part', name, ...(values.profile ? ['--profile'] : [])];
+    // A fresh process: the functions read their settings once, at load, and no part should measure another's leftovers.
+    // Past the timeout the part gets SIGTERM, and cleans up after itself.
+    const { status, error } = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', timeout: PART_TIMEOUT_MS });
+    if (status === 0) continue;
+    const failed = (readResults().parts[name]?.failures ?? []).map((failure) => `${name}: ${failure}`);
+    const why = error ? `stopped after ${PART_TIMEOUT_MS / 60_000} min` : `exit code ${status}`;
+    failures.push(...(failed.length > 0 ? failed : [`${name}: the part did not finish (${why})`]));
   }
   console.log(`\nWrote bench/results.json (${((Date.now() - started.getTime()) / 60_000).toFixed(1)} min).`);
   if (failures.length > 0) {

@@ -1,9 +1,4 @@
-/**
- * Part site: what the website's Cognito client costs. The site's JavaScript as `npm run build:web` builds it (bytes,
- * and gzip -9 as a browser would fetch it), and sign-ins on the local system, taking turns: SRP by the site's own
- * client (web/src/auth.ts: Amplify, run in Node), SRP by amazon-cognito-identity-js (the site's client before
- * issue 19), and USER_PASSWORD_AUTH by the AWS SDK (one round trip, no SRP arithmetic).
- */
+/** Part site: the website's Cognito client, its JavaScript's size and its sign-in time next to the other clients, on the local system. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,11 +29,11 @@ export async function run(): Promise<PartOutput> {
     gzip: scripts.reduce((sum, s) => sum + gzipSync(s, { level: 9 }).length, 0),
   };
 
-  const times: Record<keyof typeof CLIENTS, number[]> = { site: [], identityJs: [], password: [] };
+  const times: Record<string, number[]> = { site: [], identityJs: [], password: [] };
   await withLocalSystem(async (stack) => {
     const { email } = await newUser(stack, 'bench-site');
-    // What the page reads at start.
     const cognito = cognitoClient(stack);
+    // What the page reads at start.
     const auth = new Auth((await (await fetch(`${stack.info.websiteUrl}/config.json`)).json()) as CognitoSettings);
     const signIn: Record<keyof typeof CLIENTS, () => Promise<unknown>> = {
       site: () => auth.logIn(email, PASSWORD),
@@ -51,7 +46,7 @@ export async function run(): Promise<PartOutput> {
         const from = performance.now();
         await signIn[client]();
         // The first of each is untimed; an Amplify sign-in is followed by an untimed log out.
-        if (i > 0) times[client].push(performance.now() - from);
+        if (i > 0) times[client]?.push(performance.now() - from);
         if (client === 'site') await auth.logOut();
       }
     }
@@ -70,11 +65,11 @@ export async function run(): Promise<PartOutput> {
         columns: 'client | flow | round trips | median | max',
         rows: Object.entries(CLIENTS).map(([client, cells]) => [
           ...cells,
-          num(median(times[client as keyof typeof CLIENTS])),
-          num(Math.max(...times[client as keyof typeof CLIENTS])),
+          num(median(times[client] ?? [])),
+          num(Math.max(...(times[client] ?? []))),
         ]),
         notes: [
-          `SRP (amazon-cognito-identity-js) ÷ password: ${ratio(median(times.identityJs), median(times.password))}. Both SRP clients do the arithmetic in plain JavaScript.`,
+          `SRP (amazon-cognito-identity-js) ÷ password: ${ratio(median(times.identityJs ?? []), median(times.password ?? []))}. Both SRP clients do the arithmetic in plain JavaScript.`,
         ],
       },
     ],

@@ -1,9 +1,4 @@
-/**
- * Part warm: what a warm handler costs per invocation apart from DynamoDB itself, in-process, timed by tinybench
- * against a 50 µs median target: the handlers as deployed (bundled as serverless.yml builds them, SDK left external
- * so the doubles reach it) with the document client mocked by aws-sdk-client-mock, with a plain stub instead, and
- * the TypeScript source under tsx. A handler that misses is profiled (self time by package, through the bundle's map).
- */
+/** Part warm: a warm handler's cost per invocation apart from DynamoDB (mocked), timed by tinybench against a 50 µs median target. */
 import { createRequire } from 'node:module';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { Bench } from 'tinybench';
@@ -36,17 +31,15 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     MYSFITS_TABLE: 'bench-mysfits',
     ACTIVITY_TABLE: 'bench-user-activity',
     CORS_ORIGIN: '*',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
   });
+  Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
   progress('building the handlers as serverless.yml does, SDK external');
   const handlers: Record<'bundle' | 'source', Record<string, Handler>> = { bundle: {}, source: {} };
   let sdk = createRequire(__filename);
   for (const fn of FUNCTIONS) {
     const { file } = await buildBundle(fn, 'external');
-    // The SDK the bundles require: one instance, shared with the TypeScript source.
+    // The SDK is left external so that the doubles reach it: the one instance the bundles and the TypeScript source share.
     sdk = createRequire(file);
     handlers.bundle[fn] = (sdk(file) as { handler: Handler }).handler;
     handlers.source[fn] = ((await import(`../functions/${fn}`)) as { handler: Handler }).handler;

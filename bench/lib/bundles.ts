@@ -1,8 +1,4 @@
-/**
- * Builds a function as serverless.yml's custom.esbuild has serverless-esbuild build it (read from the resolved
- * config, so the bench measures what is deployed), or a variant of that build, or with the options the functions
- * were built with before the cold-start work (kept here, fixed, as the yardstick).
- */
+/** Builds a function as serverless.yml's custom.esbuild does (from the resolved config), a variant of that, or the fixed yardstick. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';

@@ -1,8 +1,4 @@
-/**
- * The yardstick of the bench's report part: the report as it was before the SQL files (scripts/report.ts until
- * issue 20), kept here only to be measured against. It reads every object under clicks/ into memory, whatever the
- * days, and counts in JavaScript: most viewed, liked and adopted mysfits, views by alignment, views per person.
- */
+/** The report part's yardstick: the report before the SQL files (until issue 20), every object into memory, counted in JavaScript. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredClick } from '../../shared/storedClick';

@@ -1,8 +1,4 @@
-/**
- * The local system as a person starts it (`serverless offline`, or `npm start`: dev/launcher.ts), in a process group
- * of its own on free ports with its own data folder, timed from spawn to the first 200 of GET /mysfits and stopped
- * with SIGTERM. Unlike the stack tests it leaves VERBOSE off.
- */
+/** The local system as a person starts it (dev/launcher.ts), on free ports with its own data folder, timed to its first 200. */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +37,7 @@ export async function startLocalStack(
 
 /** `retried`: how often something else stopped the system while it started; `stop()` sends SIGTERM and times the exit. */
 async function startOnce(dataDir: string, ports: Ports, command: Command, retried: number) {
+  // Unlike the stack tests, VERBOSE off.
   const system = launch({ dataDir, ports, command, env: { VERBOSE: '' }, timeoutMs: START_TIMEOUT_MS });
   const stop = async () => {
     const from = performance.now();

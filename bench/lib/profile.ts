@@ -6,18 +6,9 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT } from './part';
 
-export interface Share {
-  name: string;
-  share: number;
-}
-
-export interface ProfileSummary {
-  calls: number;
-  /** Self time by package, largest first: npm packages by name, this repository's code by file (shared/http.ts). */
-  packages: Share[];
-  /** The hottest functions by self time. */
-  functions: Share[];
-}
+/** Self time by package (npm packages by name, this repository's code by file: shared/http.ts) and by function, largest first. */
+export type ProfileSummary = Awaited<ReturnType<typeof profileByPackage>>;
+export type Share = ProfileSummary['packages'][number];
 
 const maps = new Map<string, SourceMap | undefined>();
 
@@ -45,15 +36,11 @@ function packageOf(url: string, functionName: string): string {
   return /^(bench|tests)\//.test(file) ? '(bench harness)' : file;
 }
 
-const shares = (counts: Map<string, number>, total: number): Share[] =>
+const shares = (counts: Map<string, number>, total: number) =>
   [...counts].map(([name, n]) => ({ name, share: n / total })).sort((a, b) => b.share - a.share);
 
 /** Runs `call` on each of `inputs` (made beforehand, so making them is not profiled) under the profiler, for at most `capMs`. */
-export async function profileByPackage(
-  call: (input: unknown) => Promise<unknown>,
-  inputs: unknown[],
-  capMs: number,
-): Promise<ProfileSummary> {
+export async function profileByPackage(call: (input: unknown) => Promise<unknown>, inputs: unknown[], capMs: number) {
   const session = new Session();
   session.connect();
   try {
