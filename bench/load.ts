@@ -17,12 +17,7 @@ const REPETITIONS = 3;
  */
 const WARM_UP_CONCURRENCY = [2, 4, 8, 16, 16] as const;
 
-interface Target {
-  name: string;
-  path: string;
-  method: 'GET' | 'POST';
-  headers?: Record<string, string>;
-}
+type Target = { name: string; path: string; method: 'GET' | 'POST'; headers?: Record<string, string> };
 
 /** Rounds of concurrent requests; what went wrong (statuses other than 2xx, errors). */
 async function warm(url: string, { path, method, headers }: Target): Promise<string[]> {

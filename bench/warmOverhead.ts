@@ -1,6 +1,7 @@
 /** Part warm: a warm handler's cost per invocation apart from DynamoDB (mocked), timed by tinybench against a 50 µs median target. */
 import { createRequire } from 'node:module';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Handler } from '../dev/sampleEvents';
 import { Bench } from 'tinybench';
 import { buildBundle, FUNCTIONS } from './lib/bundles';
 import { progress, type PartOutput } from './lib/part';
@@ -16,7 +17,6 @@ const TARGET_US = 50;
 const PROFILED_CALLS = 5_000;
 const PROFILE_CAP_MS = 5_000;
 
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 /** What the table answers, per command (`GetCommand`...): one DynamoDB call each. */
 type Answers = Array<[string, object]>;
 /** A handler and its event, or (baselines) a bare call. */
@@ -172,10 +172,8 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     progress(`${c.name} (${r.double}): profiling up to ${num(PROFILED_CALLS)} calls`);
     useDouble(r.double, c);
     const inputs = Array.from({ length: PROFILED_CALLS }, () => structuredClone(c.event));
-    const handler = handlers.bundle[c.fn] as Handler;
-    r.profile = await profileByPackage((event) => handler(event as APIGatewayProxyEvent, context), inputs, PROFILE_CAP_MS).finally(
-      restoreSend,
-    );
+    const call = (event: unknown) => (handlers.bundle[c.fn] as Handler)(event as APIGatewayProxyEvent, context);
+    r.profile = await profileByPackage(call, inputs, PROFILE_CAP_MS).finally(restoreSend);
   }
 
   const find = (c: Case, code: string, double: string) => runs.find((r) => r.c === c && r.code === code && r.double === double);
@@ -224,14 +222,12 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   for (const r of handlerRuns.filter((r) => r.double === 'stub' && r.profile)) {
     notes.push(`${r.c.name}, plain stub, hottest functions: ${shares((r.profile as ProfileSummary).functions.slice(0, 5))}.`);
   }
-  const sourceRatio = cases.flatMap((c) =>
-    'fn' in c ? [(find(c, 'source', 'stub')?.median ?? NaN) / (find(c, 'bundle', 'stub')?.median ?? NaN)] : [],
-  );
+  const sourceRatio = handlerRuns.filter((r) => r.double === 'stub').map((r) => (find(r.c, 'source', 'stub')?.median ?? NaN) / r.median);
   sourceRatio.sort((a, b) => a - b);
   notes.push(
     `The TypeScript source under tsx takes ${num(median(sourceRatio), 2)}× the bundle's time (median over the handlers, same stub; ` +
       `${num(sourceRatio[0] ?? NaN, 2)}× to ${num(sourceRatio.at(-1) ?? NaN, 2)}×).`,
   );
-  const data = runs.map(({ c, ...r }) => ({ case: c.name, ...r }));
-  return { title: 'Warm overhead', tables, notes, failures, data: { targetMicroseconds: TARGET_US, runs: data } };
+  const data = { targetMicroseconds: TARGET_US, runs: runs.map(({ c, ...r }) => ({ case: c.name, ...r })) };
+  return { title: 'Warm overhead', tables, notes, failures, data };
 }

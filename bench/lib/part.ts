@@ -5,24 +5,11 @@ import { PROJECT_ROOT } from '../../dev/paths';
 export const ROOT = PROJECT_ROOT;
 export const TSX = `${ROOT}/node_modules/tsx/dist/cli.mjs`;
 
-export interface Table {
-  title: string;
-  /** The header row, as Markdown writes it: `function | build | require`. */
-  columns: string;
-  rows: string[][];
-  /** Lines printed under the table. */
-  notes?: string[];
-}
+/** A table to print; `columns`: the header row as Markdown writes it (`function | build | require`); `notes`: lines printed under it. */
+export type Table = { title: string; columns: string; rows: string[][]; notes?: string[] };
 
-export interface PartOutput {
-  title: string;
-  tables: Table[];
-  notes: string[];
-  /** Checks that failed; any makes `npm run bench` exit 1. */
-  failures: string[];
-  /** The raw figures, for results.json. */
-  data: unknown;
-}
+/** What a part hands back: `failures`, the checks that failed (any makes `npm run bench` exit 1); `data`, raw figures for results.json. */
+export type PartOutput = { title: string; tables: Table[]; notes: string[]; failures: string[]; data: unknown };
 
 /** Progress goes to stderr, so stdout holds only the tables. */
 export const progress = (message: string): void => void process.stderr.write(`  · ${message}\n`);

@@ -12,6 +12,9 @@ export type Share = ProfileSummary['packages'][number];
 
 const maps = new Map<string, SourceMap | undefined>();
 
+/** The npm package a file belongs to (`@middy/core`), by the last node_modules/ in its path. */
+export const npmPackage = (path: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(path)?.[1];
+
 /** A bundle's code named by the file its source map says it came from; a script without a map as it is. */
 function originalFile(path: string, line: number, column: number): string {
   if (!maps.has(path))
@@ -24,12 +27,8 @@ function originalFile(path: string, line: number, column: number): string {
 function packageOf(url: string, functionName: string): string {
   if (url === '')
     return functionName === '(garbage collector)' ? '(gc)' : /^\((program|idle|root)\)$/.test(functionName) ? functionName : '(V8)';
-  const inside = url.split(`${sep}node_modules${sep}`).slice(1).pop();
-  if (inside !== undefined)
-    return inside
-      .split(sep)
-      .slice(0, inside.startsWith('@') ? 2 : 1)
-      .join('/');
+  const pkg = npmPackage(url);
+  if (pkg !== undefined) return pkg;
   if (url.startsWith('node:') || !url.startsWith(ROOT + sep)) return '(node)';
   const file = relative(ROOT, url);
   // The benchmark's own loop and fixtures, kept apart from the code under test.
