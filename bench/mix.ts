@@ -65,7 +65,11 @@ export async function run(): Promise<PartOutput> {
     };
     const draw = (): VisitKind => {
       let r = random();
-      return TRAFFIC_MIX.find((v) => (r -= v.share) < 0)?.kind ?? 'browse';
+      for (const v of TRAFFIC_MIX) {
+        if (r < v.share) return v.kind;
+        r -= v.share;
+      }
+      return 'browse';
     };
 
     progress('warming up every route');
@@ -74,7 +78,8 @@ export async function run(): Promise<PartOutput> {
     const started = performance.now();
     let sent = 0;
     const visitor = async () => {
-      for (; sent < MAX_REQUESTS && performance.now() - started < DURATION_MS; sent++) {
+      while (sent < MAX_REQUESTS && performance.now() - started < DURATION_MS) {
+        sent++;
         const kind = draw();
         const from = performance.now();
         await visit[kind]().catch((error: Error) => errors.get(kind)?.push(error.message));

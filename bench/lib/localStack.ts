@@ -72,8 +72,8 @@ async function startOnce(dataDir: string, ports: Ports, command: Command, retrie
     }
     // stack.json (and the banner) follow the system's own readiness check, moments later.
     const info = await system.ready;
-    // What the system's own banner says ("started in X s").
-    const banner = /started in ([\d.]+) s/.exec(system.output());
+    // What the system's own banner says (local/banner.ts: "is up: X s from the start of the command").
+    const banner = /is up: ([\d.]+) s/.exec(system.output());
     return { info, ports, firstOkMs, bannerMs: banner ? Number(banner[1]) * 1000 : undefined, retried, stop };
   } catch (error) {
     await stop();
