@@ -88,7 +88,7 @@ export async function run(): Promise<PartOutput> {
       const line = stdout.split('\n').find((l) => l.startsWith('BENCH-PROBE '));
       if (!line) throw new Error(`the probe for ${fn} (${variant}) printed no timings`);
       const key = `${fn}/${variant}${flipped ? '/flipped' : ''}`;
-      if (record) samples.set(key, [...(samples.get(key) ?? []), { ...(JSON.parse(line.slice(12)) as Probe), wallMs }]);
+      if (record) samples.set(key, [...(samples.get(key) ?? []), { ...(JSON.parse(line.slice('BENCH-PROBE '.length)) as Probe), wallMs }]);
     };
     const nodeE0 = async () => (await timedProcess(process.execPath, ['-e', '0'], { env: bareEnv, timeoutMs: 20_000 })).wallMs;
 
