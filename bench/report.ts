@@ -1,68 +1,40 @@
-/**
- * Part 7 (report), the report at scale: a clickstream of 1,000,000 clicks over 30 days, generated into a temporary folder
- * laid out like the bucket (one object per hour, as a busy stream's buffers would write them), and `npm run report
- * -- --days 30` over it: the DuckDB report over the query files against the in-memory report it replaced (the
- * yardstick, bench/lib/inMemoryReport.ts), each in a process of its own, timed, with its peak memory, and checked to
- * give the same answers.
- */
-import { spawn } from 'node:child_process';
+/** Part report: 1,000,000 clicks over 30 days, the DuckDB report against the in-memory one it replaced, timed, checked to agree. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './lib/functions';
-import { progress, type PartOutput } from './lib/part';
-import type { ProbeResult } from './reportProbe';
 import type { StoredClick } from '../shared/storedClick';
+import { progress, ROOT, timedProcess, TSX, type PartOutput } from './lib/part';
+import { seeded } from './lib/stats';
+import type { ProbeResult } from './reportProbe';
 
 const CLICKS = 1_000_000;
 const DAYS = 30;
+/** One object an hour, as a busy stream's buffers would write them. */
 const OBJECTS_PER_DAY = 24;
 const SIGNED_IN_PEOPLE = 20_000;
 const VISITORS_PER_DAY = 5_000;
-const PROBE_TIMEOUT_MS = 5 * 60_000;
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-
-interface Mysfit {
-  mysfitId: string;
-  name: string;
-  species: string;
-  goodevil: string;
-  lawchaos: string;
-}
-
-/** A small fast generator with a seed, so every run measures the same clickstream (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const DAY_MS = 86_400_000;
 
 /** Writes the clickstream under <bucket>/clicks/year=/month=/day=/, the last DAYS days to today; its size in bytes. */
-function generate(bucket: string, today: Date): number {
+function generate(bucket: string, today: number): number {
   // What enrichClicks adds to a click: the mysfit's id, name, species and alignment (not its description or images).
-  const mysfits = (JSON.parse(readFileSync(join(ROOT, 'data', 'mysfits.json'), 'utf8')) as { mysfits: Mysfit[] }).mysfits.map(
-    ({ mysfitId, name, species, goodevil, lawchaos }) => ({ mysfitId, name, species, goodevil, lawchaos }),
-  );
-  const next = random(20);
+  const { mysfits } = JSON.parse(readFileSync(join(ROOT, 'data', 'mysfits.json'), 'utf8')) as { mysfits: Array<Record<string, string>> };
+  const fields = mysfits.map(({ mysfitId, name, species, goodevil, lawchaos }) => ({ mysfitId, name, species, goodevil, lawchaos }));
+  const next = seeded(20);
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)] as T;
   // Some mysfits are looked at far more than others.
-  const weighted = mysfits.flatMap((m, i) => Array.from({ length: mysfits.length - i }, () => m));
-  let bytes = 0;
+  const weighted = fields.flatMap((m, i) => Array<typeof m>(fields.length - i).fill(m));
   const perObject = Math.ceil(CLICKS / (DAYS * OBJECTS_PER_DAY));
-  let written = 0;
+  let [bytes, written] = [0, 0];
   for (let d = DAYS - 1; d >= 0; d--) {
-    const day = new Date(today.getTime() - d * 86_400_000);
-    const [year, month, date] = day.toISOString().slice(0, 10).split('-');
+    const day = today - d * DAY_MS;
+    const [year, month, date] = new Date(day).toISOString().slice(0, 10).split('-');
     const folder = join(bucket, 'clicks', `year=${year}`, `month=${month}`, `day=${date}`);
     mkdirSync(folder, { recursive: true });
     for (let hour = 0; hour < OBJECTS_PER_DAY && written < CLICKS; hour++) {
       const lines: string[] = [];
       for (let i = 0; i < perObject && written < CLICKS; i++, written++) {
-        const at = new Date(day.getTime() + hour * 3_600_000 + Math.floor(next() * 3_600_000)).toISOString();
+        const at = new Date(day + hour * 3_600_000 + Math.floor(next() * 3_600_000)).toISOString();
         const signedIn = next() < 0.4;
         const userId = signedIn ? `user-${Math.floor(next() * SIGNED_IN_PEOPLE)}` : `visitor-${d}-${Math.floor(next() * VISITORS_PER_DAY)}`;
         const roll = next();
@@ -81,77 +53,52 @@ function generate(bucket: string, today: Date): number {
   return bytes;
 }
 
-function probe(engine: string, bucket: string, from: string, to: string, scratch: string): Promise<ProbeResult & { wallSeconds: number }> {
-  const out = join(scratch, `${engine}.json`);
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, join(ROOT, 'bench', 'reportProbe.ts'), engine, bucket, from, to, out], {
-      cwd: ROOT,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), PROBE_TIMEOUT_MS);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`the ${engine} report exited with ${code ?? signal}`));
-      resolve({ ...(JSON.parse(readFileSync(out, 'utf8')) as ProbeResult), wallSeconds: (performance.now() - started) / 1000 });
-    });
-  });
+async function probe(engine: string, bucket: string, from: string, to: string) {
+  const args = [TSX, join(ROOT, 'bench', 'reportProbe.ts'), engine, bucket, from, to];
+  const { wallMs, stdout } = await timedProcess(process.execPath, args, { timeoutMs: 5 * 60_000 });
+  return { ...(JSON.parse(stdout.trim().split('\n').pop() as string) as ProbeResult), wallSeconds: wallMs / 1000 };
 }
 
 export async function run(): Promise<PartOutput> {
   const scratch = mkdtempSync(join(tmpdir(), 'mysfits-bench-report-'));
-  const failures: string[] = [];
   try {
     const bucket = join(scratch, 'bucket');
-    const now = new Date();
-    const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+    const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+    const day = (daysAgo: number) => new Date(today - daysAgo * DAY_MS).toISOString().slice(0, 10);
     progress(`generating ${CLICKS.toLocaleString('en')} clicks over ${DAYS} days`);
     const bytes = generate(bucket, today);
-    const from = new Date(today.getTime() - (DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-    const to = today.toISOString().slice(0, 10);
-    progress(`the DuckDB report over ${from} to ${to}`);
-    const duckdb = await probe('duckdb', bucket, from, to, scratch);
-    progress(`the in-memory report (every object, whatever the days)`);
-    const inMemory = await probe('in-memory', bucket, from, to, scratch);
+    progress(`the DuckDB report over ${day(DAYS - 1)} to ${day(0)}`);
+    const duckdb = await probe('duckdb', bucket, day(DAYS - 1), day(0));
+    progress('the in-memory report (every object, whatever the days)');
+    const inMemory = await probe('in-memory', bucket, day(DAYS - 1), day(0));
     // The default, --days 7, over the same 30 days: the partitions outside the days asked for are not read.
-    const weekFrom = new Date(today.getTime() - 6 * 86_400_000).toISOString().slice(0, 10);
-    progress(`the DuckDB report over ${weekFrom} to ${to}`);
-    const week = await probe('duckdb', bucket, weekFrom, to, scratch);
-    if (JSON.stringify(duckdb.mostViewed) !== JSON.stringify(inMemory.mostViewed)) {
-      failures.push(`most viewed differ: DuckDB ${JSON.stringify(duckdb.mostViewed)}, in memory ${JSON.stringify(inMemory.mostViewed)}`);
-    }
-    if (JSON.stringify(duckdb.viewsPerPerson) !== JSON.stringify(inMemory.viewsPerPerson)) {
-      failures.push(
-        `views per person differ: DuckDB ${JSON.stringify(duckdb.viewsPerPerson)}, in memory ${JSON.stringify(inMemory.viewsPerPerson)}`,
-      );
-    }
-    const files = DAYS * OBJECTS_PER_DAY;
-    const figures = (r: ProbeResult & { wallSeconds: number }) => [r.seconds.toFixed(2), r.wallSeconds.toFixed(2), r.maxRssMiB.toFixed(0)];
+    progress(`the DuckDB report over ${day(6)} to ${day(0)}`);
+    const week = await probe('duckdb', bucket, day(6), day(0));
+    const failures = (['mostViewed', 'viewsPerPerson'] as const).flatMap((answer) => {
+      const [a, b] = [JSON.stringify(duckdb[answer]), JSON.stringify(inMemory[answer])];
+      return a === b ? [] : [`${answer} differ: DuckDB ${a}, in memory ${b}`];
+    });
+    const figures = (r: typeof duckdb) => [r.seconds.toFixed(2), r.wallSeconds.toFixed(2), r.maxRssMiB.toFixed(0)];
+    const perQuery = Object.entries(duckdb.perQuery).map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`);
     return {
       title: `The report at scale: ${CLICKS.toLocaleString('en')} clicks over ${DAYS} days`,
       tables: [
         {
-          title: `npm run report -- --days ${DAYS} over ${files} objects, ${(bytes / 1024 ** 2).toFixed(0)} MB of NDJSON`,
-          columns: ['report', 'questions', 'time (s)', 'process wall time (s)', 'peak memory (MiB)'],
+          title: `npm run report -- --days ${DAYS} over ${DAYS * OBJECTS_PER_DAY} objects, ${(bytes / 1024 ** 2).toFixed(0)} MB of NDJSON`,
+          columns: 'report | questions | time (s) | process wall time (s) | peak memory (MiB)',
           rows: [
             ['DuckDB over the query files, 30 days', '9', ...figures(duckdb)],
             ['in memory (the report it replaced), all', '6', ...figures(inMemory)],
             ['DuckDB, --days 7 (the default)', '9', ...figures(week)],
           ],
-          notes: [
-            'time: the report alone, in its process; wall time: from spawn to exit (tsx and module loading included).',
-            'peak memory: the process maximum resident set (process.resourceUsage().maxRSS), the Node.js runtime included.',
-          ],
         },
       ],
       notes: [
-        `DuckDB per question over 30 days (s): ${Object.entries(duckdb.perQuery ?? {})
-          .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
-          .join(', ')}.`,
-        `Both reports agree on the top 5 most viewed (${duckdb.mostViewed.map((m) => `${m.name} ${m.views}`).join(', ')}) and on views per person (${JSON.stringify(duckdb.viewsPerPerson)}).`,
+        `DuckDB per question over 30 days (s): ${perQuery.join(', ')}.`,
+        `Top 5 most viewed: ${duckdb.mostViewed.map((m) => `${m.name} ${m.views}`).join(', ')}; views per person: ${JSON.stringify(duckdb.viewsPerPerson)}.`,
       ],
       failures,
-      data: { clicks: CLICKS, days: DAYS, objects: files, bytes, duckdb, inMemory, week },
+      data: { clicks: CLICKS, days: DAYS, objects: DAYS * OBJECTS_PER_DAY, bytes, duckdb, inMemory, week },
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

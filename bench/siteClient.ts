@@ -1,91 +1,76 @@
-/**
- * Part "site": what the website's Cognito client costs. The site's JavaScript as `npm run build:web` builds it
- * (bytes, and gzip -9 as a browser would fetch it), and SRP sign-ins on the local system, the site's own client
- * (web/src/auth.ts: Amplify, run in Node) taking turns with amazon-cognito-identity-js (the site's client before
- * issue 19). The comparison that decided the move is in BENCHMARKS.md.
- */
+/** Part site: the website's Cognito client, its JavaScript's size and its sign-in time next to the other clients, on the local system. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { newUser, PASSWORD, signInWithSrp } from '../dev/localSystemClient';
+import { cognitoClient, newUser, PASSWORD, signInWithSrp } from '../dev/localSystemClient';
 import { buildWeb } from '../dev/website';
 import { Auth, type CognitoSettings } from '../web/src/auth';
-import { startLocalStackRetrying } from './lib/localStack';
+import { passwordSignIn, withLocalSystem } from './lib/localStack';
 import { progress, type PartOutput } from './lib/part';
-import { median, num } from './lib/stats';
+import { median, num, ratio } from './lib/stats';
 
 /** Sign-ins timed per client, after one untimed each. */
 const SIGN_INS = 15;
-
-async function siteJs(): Promise<{ bytes: number; gzip: number }> {
-  const dist = mkdtempSync(join(tmpdir(), 'mysfits-bench-site-'));
-  try {
-    const { outDir, keys } = await buildWeb({ outDir: join(dist, 'site') });
-    const scripts = keys.filter((key) => key.endsWith('.js')).map((key) => readFileSync(join(outDir, key)));
-    return {
-      bytes: scripts.reduce((sum, js) => sum + js.length, 0),
-      gzip: scripts.reduce((sum, js) => sum + gzipSync(js, { level: 9 }).length, 0),
-    };
-  } finally {
-    rmSync(dist, { recursive: true, force: true });
-  }
-}
+const CLIENTS = {
+  site: ["the site's (web/src/auth.ts: Amplify v6)", 'USER_SRP_AUTH + PASSWORD_VERIFIER', '2'],
+  identityJs: ['amazon-cognito-identity-js', 'USER_SRP_AUTH + PASSWORD_VERIFIER', '2'],
+  password: ['AWS SDK', 'USER_PASSWORD_AUTH', '1'],
+};
 
 export async function run(): Promise<PartOutput> {
   progress('building the site');
-  const js = await siteJs();
+  const dist = mkdtempSync(join(tmpdir(), 'mysfits-bench-site-'));
+  const scripts = await buildWeb({ outDir: join(dist, 'site') })
+    .then(({ outDir, keys }) => keys.filter((key) => key.endsWith('.js')).map((key) => readFileSync(join(outDir, key))))
+    .finally(() => rmSync(dist, { recursive: true, force: true }));
+  const js = {
+    bytes: scripts.reduce((sum, s) => sum + s.length, 0),
+    gzip: scripts.reduce((sum, s) => sum + gzipSync(s, { level: 9 }).length, 0),
+  };
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'mysfits-bench-site-'));
-  progress('starting the local stack (free ports, its own data folder)');
-  const stack = await startLocalStackRetrying(dataDir, undefined).catch((error: unknown) => {
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  });
-  const times: Record<'site' | 'identityJs', number[]> = { site: [], identityJs: [] };
-  try {
-    const user = await newUser(stack, 'bench-site');
+  const times: Record<string, number[]> = { site: [], identityJs: [], password: [] };
+  await withLocalSystem(async (stack) => {
+    const { email } = await newUser(stack, 'bench-site');
+    const cognito = cognitoClient(stack);
     // What the page reads at start.
     const auth = new Auth((await (await fetch(`${stack.info.websiteUrl}/config.json`)).json()) as CognitoSettings);
-    const site = async () => {
-      const from = performance.now();
-      await auth.logIn(user.email, PASSWORD);
-      const ms = performance.now() - from;
-      await auth.logOut();
-      return ms;
-    };
-    const identityJs = async () => {
-      const from = performance.now();
-      await signInWithSrp(stack, user.email, PASSWORD);
-      return performance.now() - from;
+    const signIn: Record<keyof typeof CLIENTS, () => Promise<unknown>> = {
+      site: () => auth.logIn(email, PASSWORD),
+      identityJs: () => signInWithSrp(stack, email, PASSWORD),
+      password: () => passwordSignIn(cognito, stack, email),
     };
     progress(`signing in ${SIGN_INS} times with each client, taking turns`);
-    await site();
-    await identityJs();
-    for (let i = 0; i < SIGN_INS; i++) {
-      times.site.push(await site());
-      times.identityJs.push(await identityJs());
+    for (let i = 0; i <= SIGN_INS; i++) {
+      for (const client of Object.keys(CLIENTS) as Array<keyof typeof CLIENTS>) {
+        const from = performance.now();
+        await signIn[client]();
+        // The first of each is untimed; an Amplify sign-in is followed by an untimed log out.
+        if (i > 0) times[client]?.push(performance.now() - from);
+        if (client === 'site') await auth.logOut();
+      }
     }
-  } finally {
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+    cognito.destroy();
+  });
   return {
     title: "The site's Cognito client",
     tables: [
       {
         title: "The site's JavaScript (npm run build:web)",
-        columns: ['client', 'bytes', 'gzip -9 bytes'],
+        columns: 'client | bytes | gzip -9 bytes',
         rows: [['Amplify v6 (aws-amplify/auth)', num(js.bytes), num(js.gzip)]],
       },
       {
-        title: `SRP sign-in on the local Cognito, in Node (ms, median and max of ${SIGN_INS}, the clients taking turns)`,
-        columns: ['client', 'median', 'max'],
-        rows: [
-          ["the site's (web/src/auth.ts: Amplify v6)", num(median(times.site)), num(Math.max(...times.site))],
-          ['amazon-cognito-identity-js', num(median(times.identityJs)), num(Math.max(...times.identityJs))],
+        title: `Sign-in on the local Cognito, in Node (ms, median and max of ${SIGN_INS}, the clients taking turns)`,
+        columns: 'client | flow | round trips | median | max',
+        rows: Object.entries(CLIENTS).map(([client, cells]) => [
+          ...cells,
+          num(median(times[client] ?? [])),
+          num(Math.max(...(times[client] ?? []))),
+        ]),
+        notes: [
+          `SRP (amazon-cognito-identity-js) ÷ password: ${ratio(median(times.identityJs ?? []), median(times.password ?? []))}. Both SRP clients do the arithmetic in plain JavaScript.`,
         ],
-        notes: ['Both do the SRP arithmetic in plain JavaScript; the local Cognito and serverless offline share the same cores.'],
       },
     ],
     notes: [],

@@ -1,21 +1,15 @@
-/**
- * Part 2, warm overhead: what a warm handler costs per invocation apart from DynamoDB itself. In-process, on the
- * handler as deployed (esbuild bundle as serverless.yml builds it, SDK left external so the double reaches it), with
- * the document client mocked (aws-sdk-client-mock) answering like the table would; median and p99 against a 50 µs
- * target. Also with a plain stub instead of the mock, and the TypeScript source under tsx. Timed by tinybench (warm-up,
- * samples, percentiles); a handler that misses is profiled (V8 CPU profile of a readable twin, self time by package).
- */
+/** Part warm: a warm handler's cost per invocation apart from DynamoDB (mocked), timed by tinybench against a 50 µs median target. */
 import { createRequire } from 'node:module';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { Handler } from '../dev/sampleEvents';
 import { Bench } from 'tinybench';
-import { buildBundle, sourceOfLine } from './lib/bundles';
-import { FUNCTIONS, ROOT, type FunctionName } from './lib/functions';
+import { buildBundle, FUNCTIONS } from './lib/bundles';
 import { progress, type PartOutput } from './lib/part';
-import { profileByPackage, type ProfileSummary } from './lib/profile';
+import { profileByPackage, type ProfileSummary, type Share } from './lib/profile';
 import { median, num } from './lib/stats';
 
 const WARM_UP_CALLS = 2_000;
-/** Timed calls per measurement, at least (tinybench runs at least this many, and for at least TIMED_MS). */
+/** tinybench times at least this many calls, and for at least TIMED_MS, per measurement. */
 const TIMED_CALLS = 20_000;
 const TIMED_MS = 1_000;
 const TARGET_US = 50;
@@ -23,45 +17,12 @@ const TARGET_US = 50;
 const PROFILED_CALLS = 5_000;
 const PROFILE_CAP_MS = 5_000;
 
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-type Handlers = Record<FunctionName, Handler>;
-/** What stands in for DynamoDB: aws-sdk-client-mock, or a plain function in place of send(). */
-type Double = 'mock' | 'stub';
-/** The code measured: the deployed bundle (minified) or the TypeScript source (tsx); profiles use a readable twin. */
-type Flavour = 'bundle' | 'source';
+/** What the table answers, per command (`GetCommand`...): one DynamoDB call each. */
+type Answers = Array<[string, object]>;
+/** A handler and its event, or (baselines) a bare call. */
+type Case = { name: string; answers: Answers } & ({ fn: string; event: APIGatewayProxyEvent } | { bare: () => Promise<unknown> });
 
-interface Case {
-  name: string;
-  /** What the table answers, per command (`GetCommand`...). */
-  answers: Array<[string, object]>;
-  /** DynamoDB calls per invocation (each goes through the double once). */
-  sends: number;
-  /** A handler and its event, or (baselines) a bare call. */
-  fn?: FunctionName;
-  event?: APIGatewayProxyEvent;
-  bare?: () => Promise<unknown>;
-}
-
-/** Microseconds, from tinybench's latency statistics, and the calls that answered another status than 200. */
-interface Run {
-  calls: number;
-  median: number;
-  p99: number;
-  mean: number;
-  wrongStatus: number;
-  profile?: ProfileSummary;
-}
-
-async function loadBundles(folder: string, minify: boolean) {
-  const handlers = {} as Handlers;
-  const files = {} as Record<FunctionName, string>;
-  for (const fn of FUNCTIONS) {
-    const { file } = await buildBundle(fn, 'external', { minify, folder });
-    files[fn] = file;
-    handlers[fn] = (createRequire(file)(file) as { handler: Handler }).handler;
-  }
-  return { handlers, files };
-}
+const shares = (parts: Share[]) => parts.map((p) => `${p.name} ${num(p.share * 100)} %`).join(', ');
 
 export async function run(options: { profile?: boolean } = {}): Promise<PartOutput> {
   // Settings before any function module loads (read once, at load). Logging off: one JSON line per request written
@@ -70,30 +31,25 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     MYSFITS_TABLE: 'bench-mysfits',
     ACTIVITY_TABLE: 'bench-user-activity',
     CORS_ORIGIN: '*',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
   });
-  progress('building the handlers as serverless.yml does (SDK external), and a readable twin for profiles');
-  const bundle = await loadBundles('warm', true);
-  const readable = await loadBundles('warm-readable', false);
-  // Profiles name a CommonJS script by its path, or by a file:// URL: both lead to the bundle's module map.
-  const readableFiles = new Map(
-    Object.values(readable.files).flatMap((file) => [file, `file://${file}`].map((url) => [url, sourceOfLine(file)] as const)),
-  );
-
-  // The SDK the bundles require (one instance, shared with the TypeScript source below).
-  const sdk = createRequire(Object.values(bundle.files)[0] as string);
+  Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' });
+  progress('building the handlers as serverless.yml does, SDK external');
+  const handlers: Record<'bundle' | 'source', Record<string, Handler>> = { bundle: {}, source: {} };
+  let sdk = createRequire(__filename);
+  for (const fn of FUNCTIONS) {
+    const { file } = await buildBundle(fn, 'external');
+    // The SDK is left external so that the doubles reach it: the one instance the bundles and the TypeScript source share.
+    sdk = createRequire(file);
+    handlers.bundle[fn] = (sdk(file) as { handler: Handler }).handler;
+    handlers.source[fn] = ((await import(`../functions/${fn}`)) as { handler: Handler }).handler;
+  }
   const lib = sdk('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb');
   const { DynamoDBClient } = sdk('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
   const { mockClient } = await import('aws-sdk-client-mock');
   const { context, eventFor, sampleEvent } = await import('../dev/sampleEvents');
   const { seedFacts } = await import('../dev/seed');
   const { toMysfit } = await import('../shared/mysfitItem');
-  const source = {} as Handlers;
-  for (const fn of FUNCTIONS) source[fn] = ((await import(`../functions/${fn}`)) as { handler: Handler }).handler;
-  const handlers: Record<Flavour, Handlers> = { bundle: bundle.handlers, source };
 
   // The table's twelve mysfits as DynamoDB would return them (the document client's plain objects).
   const items = seedFacts('http://127.0.0.1:8080').map((m, i) => ({
@@ -111,25 +67,19 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
   }));
   const evil = items.filter((item) => item.GoodEvil === 'Evil');
   const activity = [
-    ...items.slice(0, 3).map((item) => ({ Kind: 'LIKE', MysfitId: item.MysfitId })),
+    ...items.slice(0, 3).map(({ MysfitId }) => ({ Kind: 'LIKE', MysfitId })),
     { Kind: 'ADOPT', MysfitId: items[0]?.MysfitId },
   ];
   // What GET /mysfits answers with: its serialisation alone is a fair part of that route's cost.
   const listResponse = { mysfits: items.map((item) => toMysfit(item)) };
   const page = (list: object[]) => ({ Items: list, Count: list.length, ScannedCount: list.length });
   const client = lib.DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
-  const route = (fn: FunctionName, answers: Array<[string, object]>, name: string = fn, event = sampleEvent(fn)): Case => ({
-    name,
-    answers,
-    sends: answers.length,
-    fn,
-    event,
-  });
-  const committed = (likes: number): Array<[string, object]> => [
+  const route = (fn: string, answers: Answers, name = fn, event = sampleEvent(fn)): Case => ({ name, answers, fn, event });
+  const committed = (likes: number): Answers => [
     ['TransactWriteCommand', {}],
     ['GetCommand', { Item: { Likes: likes } }],
   ];
-
+  const getOne = new lib.GetCommand({ TableName: 'bench-mysfits', Key: { MysfitId: items[0]?.MysfitId } });
   const cases: Case[] = [
     route(
       'listMysfits',
@@ -143,236 +93,141 @@ export async function run(options: { profile?: boolean } = {}): Promise<PartOutp
     route('unlikeMysfit', committed(7), 'unlikeMysfit (transaction commits, count read)'),
     route('adoptMysfit', [['TransactWriteCommand', {}]], 'adoptMysfit (transaction commits)'),
     route('getMe', [['QueryCommand', page(activity)]], 'getMe (3 likes, 1 adoption)'),
-    {
-      name: 'baseline: send() of one GetCommand, alone',
-      answers: [['GetCommand', { Item: items[0] }]],
-      sends: 1,
-      bare: () => client.send(new lib.GetCommand({ TableName: 'bench-mysfits', Key: { MysfitId: items[0]?.MysfitId } })),
-    },
+    { name: 'baseline: send() of one GetCommand, alone', answers: [['GetCommand', { Item: items[0] }]], bare: () => client.send(getOne) },
     {
       name: `baseline: JSON.stringify of the 12-mysfit list body (${num(JSON.stringify(listResponse).length / 1024, 1)} KiB)`,
       answers: [],
-      sends: 0,
       bare: async () => JSON.stringify(listResponse),
     },
-    { name: 'baseline: an empty async call (the loop itself)', answers: [], sends: 0, bare: async () => undefined },
+    { name: 'baseline: an empty async call (the loop itself)', answers: [], bare: async () => undefined },
   ];
 
   // aws-sdk-client-mock stubs DynamoDBDocumentClient.prototype.send with sinon, which matches every call against
   // each on(Command) and records it; the plain stub only looks the answer up by the command's class name.
   const ddb = mockClient(lib.DynamoDBDocumentClient);
   ddb.restore();
-  const realSend = Object.getOwnPropertyDescriptor(lib.DynamoDBDocumentClient.prototype, 'send');
-  const commandClass = (name: string) => (lib as unknown as Record<string, new (input: never) => object>)[name] as never;
-  const useDouble = (double: Double, c: Case) => {
+  const prototype = lib.DynamoDBDocumentClient.prototype as { send?: unknown };
+  // send() is the SDK Client's, inherited (none of its own, usually): restoring takes the stub's own property away.
+  const realSend = Object.getOwnPropertyDescriptor(prototype, 'send');
+  const useDouble = (double: 'mock' | 'stub', { answers }: Case) => {
     if (double === 'mock') {
       ddb.reset();
-      for (const [command, answer] of c.answers) ddb.on(commandClass(command)).resolves(answer as never);
+      for (const [command, answer] of answers) ddb.on(lib[command as 'GetCommand']).resolves(answer as never);
       return;
     }
-    const answers = new Map<string, object>(c.answers);
-    const value = (command: object) => Promise.resolve(answers.get(command.constructor.name));
-    Object.defineProperty(lib.DynamoDBDocumentClient.prototype, 'send', { configurable: true, writable: true, value });
+    const byCommand = new Map(answers);
+    const value = (command: object) => Promise.resolve(byCommand.get(command.constructor.name));
+    Object.defineProperty(prototype, 'send', { configurable: true, writable: true, value });
   };
   const restoreSend = () => {
     ddb.restore();
-    if (realSend) Object.defineProperty(lib.DynamoDBDocumentClient.prototype, 'send', realSend);
-  };
-  /** One call of the case, on a fresh copy of its event (Lambda hands each invocation its own; middy changes it). */
-  const caller = (c: Case, handler?: Handler) => {
-    const event = c.event;
-    if (!handler || !event) return { next: () => undefined, call: () => (c.bare as () => Promise<unknown>)() };
-    let input = structuredClone(event);
-    return { next: () => void (input = structuredClone(event)), call: () => handler(input, context) };
+    if (realSend) Object.defineProperty(prototype, 'send', realSend);
+    else delete prototype.send;
   };
 
+  // Each case with both doubles on the bundle, and a handler's TypeScript source with the stub.
+  const flavours = [
+    ['bundle', 'mock'],
+    ['bundle', 'stub'],
+    ['source', 'stub'],
+  ] as const;
   const measured = cases.flatMap((c) =>
-    ([['bundle', 'mock'], ['bundle', 'stub'], ...(c.bare ? [] : [['source', 'stub']])] as Array<[Flavour, Double]>).map(
-      ([flavour, double]) => ({ c, flavour, double, wrong: 0, calls: 0 }),
-    ),
+    flavours.filter(([code]) => 'fn' in c || code === 'bundle').map(([code, double]) => ({ c, code, double, wrong: 0 })),
   );
   const bench = new Bench({ iterations: TIMED_CALLS, time: TIMED_MS, warmupIterations: WARM_UP_CALLS, throws: true });
   for (const m of measured) {
-    const { next, call } = caller(m.c, m.c.fn ? handlers[m.flavour][m.c.fn] : undefined);
-    bench.add(
-      `${m.c.name} (${m.flavour}, ${m.double})`,
-      async () => {
-        const result = await call();
-        if (!m.c.bare && (result as APIGatewayProxyResult).statusCode !== 200) m.wrong++;
-      },
-      {
-        beforeAll: () => {
-          progress(`${m.c.name} (${m.flavour}, ${m.double})`);
-          useDouble(m.double, m.c);
-        },
-        // Untimed: the next call's event, and the mock's call history cleared now and then.
-        beforeEach: () => {
-          next();
-          if (m.double === 'mock' && ++m.calls % 1_000 === 0) ddb.resetHistory();
-        },
-        afterAll: restoreSend,
-      },
-    );
-  }
-  try {
-    await bench.run();
-  } finally {
-    restoreSend();
-  }
-
-  const runs = await Promise.all(
-    measured.map(async (m, i): Promise<Run> => {
-      const result = bench.tasks[i]?.result;
-      if (!result || !('latency' in result)) throw new Error(`warm overhead: ${m.c.name} (${m.flavour}, ${m.double}) was not measured`);
-      const { latency } = result;
-      return {
-        calls: latency.samplesCount,
-        median: latency.p50 * 1_000,
-        p99: latency.p99 * 1_000,
-        mean: latency.mean * 1_000,
-        wrongStatus: m.wrong,
-      };
-    }),
-  );
-  const runOf = (c: Case, flavour: Flavour, double: Double) =>
-    runs[measured.findIndex((m) => m.c === c && m.flavour === flavour && m.double === double)];
-
-  // A handler over the target (or every one, with --profile) profiled on the readable twin, with each double.
-  for (const [i, m] of measured.entries()) {
-    const r = runs[i] as Run;
-    if (m.c.bare || !m.c.fn || m.flavour !== 'bundle' || (r.median < TARGET_US && !options.profile)) continue;
-    progress(`${m.c.name} (${m.double}): profiling up to ${num(PROFILED_CALLS)} calls of the readable twin`);
-    useDouble(m.double, m.c);
-    try {
-      const inputs = Array.from({ length: PROFILED_CALLS }, () => structuredClone(m.c.event));
-      const handler = readable.handlers[m.c.fn] as Handler;
-      r.profile = await profileByPackage((event: unknown) => handler(event as APIGatewayProxyEvent, context), inputs, {
-        capMs: PROFILE_CAP_MS,
-        root: ROOT,
-        sourceOf: (url, line) => readableFiles.get(url)?.(line + 1),
-      });
-    } finally {
-      restoreSend();
-    }
-  }
-
-  const measurements = cases.map((c) => {
-    const [mock, stub, source] = [runOf(c, 'bundle', 'mock') as Run, runOf(c, 'bundle', 'stub') as Run, runOf(c, 'source', 'stub')];
-    const verdict = (r: Run) => (c.bare ? '-' : r.median < TARGET_US ? 'PASS' : 'MISS');
-    return {
-      name: c.name,
-      baseline: c.bare !== undefined,
-      sends: c.sends,
-      mock,
-      stub,
-      source,
-      verdict: verdict(mock),
-      stubVerdict: verdict(stub),
+    const { c } = m;
+    // Lambda hands each invocation its own event (and middy changes it): a fresh copy per call, made untimed.
+    let event = 'fn' in c ? structuredClone(c.event) : undefined;
+    let calls = 0;
+    const task = async () => {
+      if (!('fn' in c)) return c.bare();
+      if ((await (handlers[m.code][c.fn] as Handler)(event as APIGatewayProxyEvent, context)).statusCode !== 200) m.wrong++;
     };
-  });
-  type Measurement = (typeof measurements)[number];
+    bench.add(`${c.name} (${m.code}, ${m.double})`, task, {
+      beforeAll: () => {
+        progress(`${c.name} (${m.code}, ${m.double})`);
+        useDouble(m.double, c);
+      },
+      beforeEach: () => {
+        if ('fn' in c) event = structuredClone(c.event);
+        // The mock's call history, cleared now and then.
+        if (m.double === 'mock' && ++calls % 1_000 === 0) ddb.resetHistory();
+      },
+      afterAll: restoreSend,
+    });
+  }
+  await bench.run().finally(restoreSend);
 
-  const failures = measurements
-    .filter((m) => m.mock.wrongStatus + m.stub.wrongStatus + (m.source?.wrongStatus ?? 0) > 0)
-    .map((m) => `warm overhead: ${m.name} answered calls with a status other than 200`);
+  // Microseconds, from tinybench's latency statistics.
+  const runs = measured.map((m, i) => {
+    const result = bench.tasks[i]?.result;
+    if (!result || !('latency' in result)) throw new Error(`warm overhead: ${m.c.name} (${m.code}, ${m.double}) was not measured`);
+    const { samplesCount: calls, p50, p99, mean } = result.latency;
+    return { ...m, calls, median: p50 * 1_000, p99: p99 * 1_000, mean: mean * 1_000, profile: undefined as ProfileSummary | undefined };
+  });
+  // A handler over the target (or every one, with --profile) profiled, with each double.
+  for (const r of runs.filter((r) => 'fn' in r.c && r.code === 'bundle' && (r.median >= TARGET_US || options.profile))) {
+    const { c } = r as { c: Extract<Case, { fn: string }> };
+    progress(`${c.name} (${r.double}): profiling up to ${num(PROFILED_CALLS)} calls`);
+    useDouble(r.double, c);
+    const inputs = Array.from({ length: PROFILED_CALLS }, () => structuredClone(c.event));
+    const call = (event: unknown) => (handlers.bundle[c.fn] as Handler)(event as APIGatewayProxyEvent, context);
+    r.profile = await profileByPackage(call, inputs, PROFILE_CAP_MS).finally(restoreSend);
+  }
+
+  const find = (c: Case, code: string, double: string) => runs.find((r) => r.c === c && r.code === code && r.double === double);
+  const verdict = (r: (typeof runs)[number]) => ('bare' in r.c ? '-' : r.median < TARGET_US ? 'PASS' : 'MISS');
+  const rows = cases.map((c) => {
+    const [mock, stub, source] = flavours.map(([code, double]) => find(c, code, double));
+    const figures = [mock, stub].flatMap((r) => (r ? [num(r.median, 1), num(r.p99, 1), verdict(r)] : []));
+    return [c.name, String(c.answers.length), ...figures, source ? num(source.median, 1) : '-'];
+  });
   const tables = [
     {
       title: `Warm overhead per invocation, DynamoDB mocked (µs; at least ${num(TIMED_CALLS)} timed calls after ${num(WARM_UP_CALLS)} warm-up, tinybench; target: median < ${TARGET_US} µs)`,
-      columns: [
-        'handler',
-        'DynamoDB calls',
-        'aws-sdk-client-mock: median',
-        'p99',
-        'target',
-        'plain stub: median',
-        'p99',
-        'target',
-        'TS source (tsx), stub: median',
-      ],
-      rows: measurements.map((m) => [
-        m.name,
-        String(m.sends),
-        num(m.mock.median, 1),
-        num(m.mock.p99, 1),
-        m.verdict,
-        num(m.stub.median, 1),
-        num(m.stub.p99, 1),
-        m.stubVerdict,
-        m.source ? num(m.source.median, 1) : '-',
-      ]),
-      notes: [
-        'The handlers as deployed: esbuild bundles as serverless.yml builds them (minified), with @aws-sdk/* external so that the doubles reach',
-        'the SDK they load. POWERTOOLS_LOG_LEVEL=SILENT: with logging on, the JSON line per request dominates every figure. Both doubles replace',
-        "the document client's send(), so no marshalling, signing or HTTP is timed: middy, validation, the handler and the response, plus the",
-        "double. aws-sdk-client-mock (sinon) matches and records each call; the plain stub returns the canned answer, so its column is the handler's",
-        'own cost. The last column runs the TypeScript source as tsx loads it. Each call gets a fresh copy of the sample event, made untimed.',
-      ],
+      columns:
+        'handler | DynamoDB calls | aws-sdk-client-mock: median | p99 | target | plain stub: median | p99 | target | TS source (tsx), stub: median',
+      rows,
     },
   ];
-  const profiled = measurements.flatMap((m) =>
-    (['mock', 'stub'] as const).flatMap((d) => (m[d].profile ? [{ m, d, profile: m[d].profile as ProfileSummary }] : [])),
-  );
+  const profiled = runs.filter((r) => r.profile);
   if (profiled.length > 0) {
     tables.push({
-      title: 'Warm overhead: where the time goes (V8 CPU profile of the readable bundle, self time by package, top 5)',
-      columns: ['handler', 'double', 'target', 'self time by package'],
-      rows: profiled.map(({ m, d, profile }) => [
-        m.name,
-        d,
-        d === 'mock' ? m.verdict : m.stubVerdict,
-        shares(profile.packages.slice(0, 5)),
-      ]),
-      notes: [
-        'This repository\'s code is named by file; "(bench harness)" is the timing loop and fixtures; "(node)" node\'s built-in modules; "(gc)"',
-        'garbage collection; "(V8)" native functions with no script of their own. Built-ins such as JSON.stringify count towards their caller.',
-      ],
+      title: 'Warm overhead: where the time goes (V8 CPU profile of the bundle, through its source map; self time by package, top 5)',
+      columns: 'handler | double | target | self time by package',
+      rows: profiled.map((r) => [r.c.name, r.double, verdict(r), shares((r.profile as ProfileSummary).packages.slice(0, 5))]),
     });
   }
 
-  const handlersOnly = measurements.filter((m) => !m.baseline);
-  const missed = handlersOnly.filter((m) => m.verdict === 'MISS');
-  const missedWithStub = handlersOnly.filter((m) => m.stubVerdict === 'MISS');
-  const sendAlone = measurements.find((m) => m.name.startsWith('baseline: send()'));
-  const slowest = (double: Double) => {
-    const top = [...handlersOnly].sort((a, b) => b[double].median - a[double].median)[0];
-    return top ? `${top.name}, ${num(top[double].median, 1)} µs` : '-';
-  };
-  const sinonShare = (m: Measurement) =>
-    (m.mock.profile?.packages ?? [])
-      .filter((p) => p.name === 'sinon' || p.name.startsWith('@sinonjs/'))
-      .reduce((sum, p) => sum + p.share, 0);
-  const sourceRatio = handlersOnly.map((m) => (m.source?.median ?? Number.NaN) / m.stub.median).sort((a, b) => a - b);
-  const notes = [
-    missed.length === 0
-      ? `Every handler is under the ${TARGET_US} µs target (median, with aws-sdk-client-mock); slowest: ${slowest('mock')}.`
-      : `${missed.length} of ${handlersOnly.length} handlers miss the ${TARGET_US} µs target with aws-sdk-client-mock (slowest: ${slowest('mock')}).`,
-    ...(sendAlone && missed.length > 0
-      ? [
-          `What dominates there is the mock: one send() through aws-sdk-client-mock costs ${num(sendAlone.mock.median, 1)} µs on its own (plain stub: ` +
-            `${num(sendAlone.stub.median, 1)} µs): sinon matches each call against every on(Command), records it and creates an Error for its ` +
-            'call stack; like and unlike pay it twice.' +
-            (missed.some((m) => m.mock.profile)
-              ? ` In the profiles sinon and @sinonjs/* take ${missed
-                  .filter((m) => m.mock.profile)
-                  .map((m) => `${num(sinonShare(m) * 100)} %`)
-                  .join(', ')} of the time.`
-              : ''),
-        ]
-      : []),
-    missedWithStub.length === 0
-      ? `With the plain stub (the handlers' own cost) every handler is under ${TARGET_US} µs; slowest: ${slowest('stub')}.`
-      : `With the plain stub (the handlers' own cost), ${handlersOnly.length - missedWithStub.length} of ${handlersOnly.length} are under ${TARGET_US} µs; missing: ${missedWithStub.map((m) => `${m.name} ${num(m.stub.median, 1)} µs`).join('; ')}.`,
-    ...missedWithStub.map(
-      (m) =>
-        `${m.name}, plain stub: ` +
-        (m.stub.profile
-          ? `self time by package: ${shares(m.stub.profile.packages.slice(0, 4))}; hottest functions: ${shares(m.stub.profile.functions.slice(0, 5))}`
-          : 'not profiled') +
-        '.',
-    ),
-    `The TypeScript source as tsx loads it takes ${num(median(sourceRatio), 2)}× the bundle's time (median over the handlers, same stub; range ${num(sourceRatio[0] ?? Number.NaN, 2)}× to ${num(sourceRatio[sourceRatio.length - 1] ?? Number.NaN, 2)}×).`,
-  ];
-  return { title: 'Warm overhead', tables, notes, failures, data: { targetMicroseconds: TARGET_US, measurements } };
+  const failures = cases
+    .filter((c) => runs.some((r) => r.c === c && r.wrong > 0))
+    .map((c) => `warm overhead: ${c.name} answered calls with a status other than 200`);
+  const handlerRuns = runs.filter((r) => 'fn' in r.c && r.code === 'bundle');
+  const notes = (['mock', 'stub'] as const).map((double) => {
+    const list = handlerRuns.filter((r) => r.double === double).sort((a, b) => b.median - a.median);
+    const missed = list.filter((r) => verdict(r) === 'MISS').map((r) => `${r.c.name} ${num(r.median, 1)} µs`);
+    const what = double === 'mock' ? 'aws-sdk-client-mock' : "the plain stub (the handlers' own cost)";
+    const slowest = `slowest: ${list[0]?.c.name}, ${num(list[0]?.median ?? NaN, 1)} µs`;
+    return `With ${what}, ${list.length - missed.length} of ${list.length} handlers are under ${TARGET_US} µs; ${missed.length ? `missing: ${missed.join('; ')}` : slowest}.`;
+  });
+  const sendAlone = cases[7] as Case;
+  if (handlerRuns.some((r) => r.double === 'mock' && verdict(r) === 'MISS')) {
+    notes.push(
+      `One send() through aws-sdk-client-mock costs ${num(find(sendAlone, 'bundle', 'mock')?.median ?? NaN, 1)} µs alone (plain stub: ` +
+        `${num(find(sendAlone, 'bundle', 'stub')?.median ?? NaN, 1)} µs): sinon matches each call against every on(Command), records it ` +
+        'and makes an Error for its stack; like and unlike pay it twice.',
+    );
+  }
+  for (const r of handlerRuns.filter((r) => r.double === 'stub' && r.profile)) {
+    notes.push(`${r.c.name}, plain stub, hottest functions: ${shares((r.profile as ProfileSummary).functions.slice(0, 5))}.`);
+  }
+  const sourceRatio = handlerRuns.filter((r) => r.double === 'stub').map((r) => (find(r.c, 'source', 'stub')?.median ?? NaN) / r.median);
+  sourceRatio.sort((a, b) => a - b);
+  notes.push(
+    `The TypeScript source under tsx takes ${num(median(sourceRatio), 2)}× the bundle's time (median over the handlers, same stub; ` +
+      `${num(sourceRatio[0] ?? NaN, 2)}× to ${num(sourceRatio.at(-1) ?? NaN, 2)}×).`,
+  );
+  const data = { targetMicroseconds: TARGET_US, runs: runs.map(({ c, ...r }) => ({ case: c.name, ...r })) };
+  return { title: 'Warm overhead', tables, notes, failures, data };
 }
-
-const shares = (parts: Array<{ name: string; share: number }>) => parts.map((p) => `${p.name} ${num(p.share * 100)} %`).join(', ');

@@ -1,72 +1,37 @@
-/**
- * The yardstick of the bench's report part: the report as it was before the SQL files (scripts/report.ts until
- * issue 20), kept here only to be measured against. It reads every object under clicks/ into memory, whatever the
- * days, and counts in JavaScript: most viewed, liked and adopted mysfits, views by alignment, views per person.
- */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+/** The report part's yardstick: the report before the SQL files (until issue 20), every object into memory, counted in JavaScript. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StoredClick } from '../../shared/storedClick';
 
-export interface StoredClick {
-  userId: string;
-  signedIn: boolean;
-  action: string;
-  mysfitId?: string;
-  name?: string;
-  goodevil?: string;
-  lawchaos?: string;
-}
-
-/** Newline-delimited JSON, as the stream writes it; a line that is not a click is skipped. */
-export function parseObject(text: string): StoredClick[] {
-  return text.split('\n').flatMap((line) => {
-    if (!line.trim()) return [];
-    try {
-      const click = JSON.parse(line) as StoredClick;
-      return typeof click.action === 'string' && typeof click.userId === 'string' ? [click] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
-/** Every click under <dir>/clicks/ (errors/ holds what the transformation refused). */
+/** Every click under <dir>/clicks/, newline-delimited JSON as the stream writes it; a line that is not a click is skipped. */
 export function readLocalClicks(dir: string): StoredClick[] {
   const root = join(dir, 'clicks');
-  try {
-    statSync(root);
-  } catch {
-    return [];
-  }
-  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-  return files.flatMap((entry) => parseObject(readFileSync(join(entry.parentPath, entry.name), 'utf8')));
+  const files = existsSync(root) ? readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()) : [];
+  return files.flatMap((entry) =>
+    readFileSync(join(entry.parentPath, entry.name), 'utf8')
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          const click = JSON.parse(line) as StoredClick;
+          return typeof click.action === 'string' && typeof click.userId === 'string' ? [click] : [];
+        } catch {
+          return [];
+        }
+      }),
+  );
 }
 
-export interface Count {
-  label: string;
-  count: number;
-}
-
-export interface Report {
-  clicks: number;
-  users: number;
-  mostViewed: Count[];
-  mostLiked: Count[];
-  mostAdopted: Count[];
-  viewsByGoodEvil: Count[];
-  viewsByLawChaos: Count[];
-  viewsPerUser: { users: number; views: number; average: number; median: number; max: number };
-}
-
-function tally(items: string[], top = Infinity): Count[] {
+/** Counts of each label, largest first (ties by label). */
+function tally(items: string[], top = Infinity): Array<{ label: string; count: number }> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
-  return [...counts.entries()]
+  return [...counts]
     .map(([label, count]) => ({ label, count }))
     .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label))
     .slice(0, top);
 }
 
-export function summarize(clicks: StoredClick[], top = 5): Report {
+export function summarize(clicks: StoredClick[], top = 5) {
   const of = (action: string) => clicks.filter((c) => c.action === action);
   const views = of('view');
   const name = (c: StoredClick) => c.name ?? c.mysfitId ?? 'unknown';
@@ -74,6 +39,7 @@ export function summarize(clicks: StoredClick[], top = 5): Report {
     .map((c) => c.count)
     .sort((a, b) => a - b);
   const middle = Math.floor(perUser.length / 2);
+  const median = perUser.length % 2 ? (perUser[middle] ?? 0) : ((perUser[middle - 1] ?? 0) + (perUser[middle] ?? 0)) / 2;
   return {
     clicks: clicks.length,
     users: new Set(clicks.map((c) => c.userId)).size,
@@ -86,12 +52,7 @@ export function summarize(clicks: StoredClick[], top = 5): Report {
       users: perUser.length,
       views: views.length,
       average: perUser.length ? Math.round((views.length / perUser.length) * 100) / 100 : 0,
-      median:
-        perUser.length === 0
-          ? 0
-          : perUser.length % 2
-            ? (perUser[middle] as number)
-            : ((perUser[middle - 1] as number) + (perUser[middle] as number)) / 2,
+      median,
       max: perUser.at(-1) ?? 0,
     },
   };

@@ -1,62 +1,44 @@
-/**
- * The local system as a person starts it (`serverless offline`, or `npm start`: dev/launcher.ts), in a child process
- * group on free ports with its own data folder, timed from spawn to the first 200 of GET /mysfits and stopped with
- * SIGTERM. Unlike the stack tests it leaves VERBOSE off.
- */
-import { mkdirSync, rmSync } from 'node:fs';
+/** The local system as a person starts it (dev/launcher.ts), on free ports with its own data folder, timed to its first 200. */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { freePorts, launch, type Command, type Ports, type StackInfo } from '../../dev/launcher';
-import { cleanupOnInterrupt } from './part';
+import { PASSWORD } from '../../dev/localSystemClient';
+import { cleanupOnInterrupt, progress } from './part';
 
-/** The stage the local system serves. */
-const STAGE = 'local';
-const POLL_EVERY_MS = 50;
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 
-export interface RunningStack {
-  info: StackInfo;
-  ports: Ports;
-  dataDir: string;
-  /** spawn to the first 200 of GET <api>/mysfits. */
-  firstOkMs: number;
-  /** What the system's own banner says ("started in X s"), in ms. */
-  bannerMs?: number;
-  output(): string;
-  /** SIGTERM, and the time until the system has exited (it stops everything it started). */
-  stop(): Promise<{ stopMs: number; code: number | null }>;
-}
+export type RunningStack = Awaited<ReturnType<typeof startOnce>>;
 
 /** The system was ended by a signal the bench did not send (something else on the machine stopped it). */
-export class StoppedFromOutside extends Error {}
+class StoppedFromOutside extends Error {}
 
-/**
- * Starts the system; if something else on the machine signals it before it is up, starts it again (up to `retries`
- * times), and reports how often that happened in `retried`.
- */
-export async function startLocalStackRetrying(
+/** Starts the system, again (twice at most) if something else on the machine signals it before it is up. */
+export async function startLocalStack(
   dataDir: string,
-  ports: Ports | undefined,
-  options: { emptyDataFolder?: boolean; retries?: number; command?: Command } = {},
-): Promise<RunningStack & { retried: number }> {
+  options: { ports?: Ports; command?: Command; emptyDataFolder?: boolean } = {},
+): Promise<RunningStack> {
   for (let attempt = 0; ; attempt++) {
+    // A start that was cut short leaves data behind: a start meant to find an empty folder gets one again.
+    if (attempt > 0 && options.emptyDataFolder) {
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { recursive: true });
+    }
     try {
-      // A start that was cut short leaves data behind: a start meant to find an empty folder gets one again.
-      if (attempt > 0 && options.emptyDataFolder) {
-        rmSync(dataDir, { recursive: true, force: true });
-        mkdirSync(dataDir, { recursive: true });
-      }
-      return { ...(await startLocalStack(dataDir, ports, options.command)), retried: attempt };
+      return await startOnce(dataDir, options.ports ?? (await freePorts()), options.command ?? 'serverless offline', attempt);
     } catch (error) {
-      if (!(error instanceof StoppedFromOutside) || attempt >= (options.retries ?? 2)) throw error;
-      process.stderr.write(`  · ${error.message.split('\n')[0]}: starting it again\n`);
+      if (!(error instanceof StoppedFromOutside) || attempt >= 2) throw error;
+      progress(`${error.message.split('\n')[0]}: starting it again`);
     }
   }
 }
 
-export async function startLocalStack(dataDir: string, ports?: Ports, command: Command = 'serverless offline'): Promise<RunningStack> {
-  const chosen = ports ?? (await freePorts());
-  const apiUrl = `http://127.0.0.1:${chosen.api}/${STAGE}`;
-  const system = launch({ dataDir, ports: chosen, command, env: { VERBOSE: '' }, timeoutMs: START_TIMEOUT_MS });
+/** `retried`: how often something else stopped the system while it started; `stop()` sends SIGTERM and times the exit. */
+async function startOnce(dataDir: string, ports: Ports, command: Command, retried: number) {
+  // Unlike the stack tests, VERBOSE off.
+  const system = launch({ dataDir, ports, command, env: { VERBOSE: '' }, timeoutMs: START_TIMEOUT_MS });
   const stop = async () => {
     const from = performance.now();
     const code = await system.stop(STOP_TIMEOUT_MS);
@@ -64,9 +46,10 @@ export async function startLocalStack(dataDir: string, ports?: Ports, command: C
     return { stopMs: performance.now() - from, code };
   };
   const release = cleanupOnInterrupt(stop);
-
+  const url = `http://127.0.0.1:${ports.api}/local/mysfits`;
   try {
     const deadline = Date.now() + START_TIMEOUT_MS;
+    // Spawn to the first 200 of GET <api>/mysfits.
     let firstOkMs: number | undefined;
     while (firstOkMs === undefined) {
       const { exitCode, signalCode } = system.child;
@@ -77,31 +60,46 @@ export async function startLocalStack(dataDir: string, ports?: Ports, command: C
           `the local system exited (${signalCode ?? `code ${exitCode}`}) before it answered:\n${system.output().slice(-4000)}`,
         );
       }
-      if (Date.now() > deadline)
-        throw new Error(`the local system did not answer 200 at ${apiUrl}/mysfits within ${START_TIMEOUT_MS / 1000} s`);
+      if (Date.now() > deadline) throw new Error(`the local system did not answer 200 at ${url} within ${START_TIMEOUT_MS / 1000} s`);
       try {
-        const response = await fetch(`${apiUrl}/mysfits`, { signal: AbortSignal.timeout(2_000) });
+        const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
         await response.arrayBuffer();
         if (response.status === 200) firstOkMs = performance.now() - system.startedAt;
       } catch {
         // not listening yet
       }
-      if (firstOkMs === undefined) await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
+      if (firstOkMs === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     // stack.json (and the banner) follow the system's own readiness check, moments later.
     const info = await system.ready;
-    const banner = /started in ([\d.]+) s/.exec(system.output());
-    return {
-      info,
-      ports: chosen,
-      dataDir,
-      firstOkMs,
-      bannerMs: banner ? Number(banner[1]) * 1000 : undefined,
-      output: system.output,
-      stop,
-    };
+    // What the system's own banner says (local/banner.ts: "is up: X s from the start of the command").
+    const banner = /is up: ([\d.]+) s/.exec(system.output());
+    return { info, ports, firstOkMs, bannerMs: banner ? Number(banner[1]) * 1000 : undefined, retried, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Runs `work` against a system started in a data folder of its own; stops it and deletes the folder, whatever happens. */
+export async function withLocalSystem<T>(work: (stack: RunningStack) => Promise<T>): Promise<T> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mysfits-bench-'));
+  try {
+    progress('starting the local system (free ports, its own data folder)');
+    const stack = await startLocalStack(dataDir, { emptyDataFolder: true });
+    try {
+      return await work(stack);
+    } finally {
+      progress('stopping the local system');
+      await stack.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A sign-in with USER_PASSWORD_AUTH through the AWS SDK (`cognitoClient(stack)`): one round trip, no SRP arithmetic. */
+export function passwordSignIn(client: CognitoIdentityProviderClient, stack: { info: StackInfo }, email: string) {
+  const AuthParameters = { USERNAME: email, PASSWORD };
+  return client.send(new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters }));
 }

@@ -1,52 +1,30 @@
-/** Small statistics for the benchmarks: medians, percentiles and ratios over samples, and number formatting. */
+/** The few statistics the timed runs need (nearest-rank percentiles) and how the tables print numbers. */
 
-/** The p-th percentile (0..100) of the samples, nearest-rank on a sorted copy; NaN for no samples. */
-export function percentile(samples: ArrayLike<number>, p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(samples).sort();
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
+/** The p-th percentile (0..100), nearest rank; NaN for no samples. */
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted.length ? (sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number) : Number.NaN;
 }
 
-/** The median: the middle sample, or the mean of the two middle ones. */
-export function median(samples: ArrayLike<number>): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(samples).sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
+export const median = (samples: readonly number[]): number => percentile(samples, 50);
 
-export interface Summary {
-  runs: number;
-  median: number;
-  p90: number;
-  p99: number;
-  min: number;
-  max: number;
-}
-
-export function summarise(samples: ArrayLike<number>): Summary {
-  const values = Array.from(samples);
-  return {
-    runs: values.length,
-    median: median(values),
-    p90: percentile(values, 90),
-    p99: percentile(values, 99),
-    min: Math.min(...values),
-    max: Math.max(...values),
-  };
-}
-
-/** A number with a fixed count of decimals, thousands separated by a thin space; '-' for NaN. */
-export function num(value: number, decimals = 0): string {
-  if (!Number.isFinite(value)) return '-';
-  const [whole, fraction] = value.toFixed(decimals).split('.');
-  const grouped = (whole as string).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
+/** `1,234.5`; '-' for NaN. */
+export const num = (value: number, decimals = 0): string =>
+  Number.isFinite(value) ? value.toLocaleString('en', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }) : '-';
 
 /** A ratio such as `2.31×`. */
 export const ratio = (a: number, b: number, decimals = 2): string => (b > 0 ? `${num(a / b, decimals)}×` : '-');
 
-/** Milliseconds from a process.hrtime.bigint() difference. */
-export const ms = (nanoseconds: bigint): number => Number(nanoseconds) / 1e6;
+/** `12.3 (15.0)`: median (p90). */
+export const p50p90 = (samples: readonly number[]): string => `${num(median(samples), 1)} (${num(percentile(samples, 90), 1)})`;
+
+/** A small seeded generator (mulberry32), so that every run draws the same sequence. */
+export function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
