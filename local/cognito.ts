@@ -153,12 +153,19 @@ function withSrp(): void {
   };
 }
 
-export async function startCognitoLocal(options: {
+/** Where the codes go: the mailbox, or (in cognitoThread.ts's worker) a message to the thread that holds it. */
+export interface CodeRecorder {
+  record(message: Parameters<Mailbox['record']>[0]): unknown;
+}
+
+export interface CognitoLocalOptions {
   port: number;
   dataDir: string;
-  mailbox: Mailbox;
+  mailbox: CodeRecorder;
   quiet?: boolean;
-}): Promise<CognitoLocal> {
+}
+
+export async function startCognitoLocal(options: CognitoLocalOptions): Promise<CognitoLocal> {
   const dataDirectory = join(options.dataDir, 'db');
   mkdirSync(dataDirectory, { recursive: true });
   const logger = pino({ level: options.quiet ? 'warn' : 'info', base: undefined });
@@ -187,7 +194,8 @@ export async function startCognitoLocal(options: {
   const messages = new MessagesService(triggers, new MessageDeliveryService(new ConsoleMessageSender()));
   const deliver = messages.deliver.bind(messages);
   messages.deliver = async (ctx, source, clientId, userPoolId, user, code, clientMetadata, deliveryDetails) => {
-    options.mailbox.record({ address: deliveryDetails.Destination ?? user.Username, kind: kindOf(source), code });
+    // Recorded before cognito-local answers, so a code is in the mailbox when the sign-up returns.
+    await options.mailbox.record({ address: deliveryDetails.Destination ?? user.Username, kind: kindOf(source), code });
     return deliver(ctx, source, clientId, userPoolId, user, code, clientMetadata, deliveryDetails);
   };
 

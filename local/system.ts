@@ -17,6 +17,7 @@ import { PORT_SETTINGS, type Ports, type StackInfo } from '../dev/stackInfo';
 import { deliveryStreamProperties, mysfitsTableName, userPoolProperties, type ResolvedService } from '../dev/service';
 import { createTables, renamedTables } from '../dev/tables';
 import { WEB_DIR, WEB_DIST } from '../dev/website';
+import { startCognitoThread } from './cognitoThread';
 import { startLiveReload } from './liveReload';
 import { seedMysfits } from '../dev/seed';
 import { startFirehoseStandIn, type FirehoseStandIn } from './firehose';
@@ -196,16 +197,9 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
   const stop = async () => {
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
-  // The database first: a JVM that has just started answers its first requests slowly, and meanwhile this thread
-  // loads cognito-local below.
   const databaseStarting = startDatabase(service, ports.dynamodb, dataDir, localSiteUrl(ports.web), early);
   databaseStarting.catch(() => undefined); // awaited below
   try {
-    // Once serverless-esbuild has begun (this runs from a hook before its own): cognito-local (and the AWS SDK v2 it
-    // brings) takes a moment of this thread.
-    await new Promise((resolve) => setImmediate(resolve));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; tsx's hook compiles it
-    const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
     // The website's first build, and from then on the live edit loop (rebuilt on every edit under web/).
     const live = startLiveReload({ webDir: WEB_DIR, outDir: WEB_DIST, log: (text) => console.log(text) });
     stoppers.push(() => live.stop());
@@ -216,7 +210,8 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     // Side by side; when one fails, the other is still waited for, so that stop() finds it.
     const [dbResult, cognitoResult] = await Promise.allSettled([
       databaseStarting,
-      startCognitoLocal({ port: ports.cognito, dataDir: join(dataDir, 'cognito'), mailbox, quiet: !options.verbose }),
+      // In a thread of its own (cognitoThread.ts), so that this one goes on with the database meanwhile.
+      startCognitoThread({ port: ports.cognito, dataDir: join(dataDir, 'cognito'), mailbox, quiet: !options.verbose }),
     ]);
     if (dbResult.status === 'fulfilled') {
       database = dbResult.value;
