@@ -45,48 +45,38 @@ const isNumber = (value) =>
 const isWafLimit = (value) =>
   isNumber(value) && Number.isInteger(Number(value)) && Number(value) >= WAF_MIN_LIMIT && Number(value) <= WAF_MAX_LIMIT;
 
+/** @typedef {{ allowed: string, ok: (value: unknown) => boolean }} Rule */
+
+/** The rules several parameters share. @satisfies {Record<string, Rule>} */
+const SHARED = {
+  rate: { allowed: 'it must be a number of requests a second above 0', ok: (v) => isNumber(v) && Number(v) > 0 },
+  burst: {
+    allowed: 'it must be a whole number of requests above 0',
+    ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) > 0,
+  },
+  wafLimit: {
+    allowed: `it must be a whole number of requests per address in 5 minutes from ${WAF_MIN_LIMIT} to ${WAF_MAX_LIMIT}, AWS WAF's range`,
+    ok: (v) => isWafLimit(v),
+  },
+  boolean: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
+  tableName: { allowed: 'it must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)', ok: (v) => TABLE_NAME.test(String(v)) },
+};
+
 /**
  * Each parameter's check: what is allowed, as the end of "Stage parameter X is V: <allowed>.", and the test.
- * @type {Record<string, { allowed: string, ok: (value: unknown) => boolean }>}
+ * @type {Record<string, Rule>}
  */
 const RULES = {
-  throttleRateLimit: {
-    allowed: 'it must be a number of requests a second above 0',
-    ok: (v) => isNumber(v) && Number(v) > 0,
-  },
-  throttleBurstLimit: {
-    allowed: 'it must be a whole number of requests above 0',
-    ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) > 0,
-  },
-  clicksThrottleRateLimit: {
-    allowed: 'it must be a number of requests a second above 0',
-    ok: (v) => isNumber(v) && Number(v) > 0,
-  },
-  clicksThrottleBurstLimit: {
-    allowed: 'it must be a whole number of requests above 0',
-    ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) > 0,
-  },
-  writesThrottleRateLimit: {
-    allowed: 'it must be a number of requests a second above 0',
-    ok: (v) => isNumber(v) && Number(v) > 0,
-  },
-  writesThrottleBurstLimit: {
-    allowed: 'it must be a whole number of requests above 0',
-    ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) > 0,
-  },
-  webFirewall: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
-  wafRateLimit: {
-    allowed: `it must be a whole number of requests per address in 5 minutes from ${WAF_MIN_LIMIT} to ${WAF_MAX_LIMIT}, AWS WAF's range`,
-    ok: (v) => isWafLimit(v),
-  },
-  wafClicksRateLimit: {
-    allowed: `it must be a whole number of requests per address in 5 minutes from ${WAF_MIN_LIMIT} to ${WAF_MAX_LIMIT}, AWS WAF's range`,
-    ok: (v) => isWafLimit(v),
-  },
-  wafSignUpRateLimit: {
-    allowed: `it must be a whole number of requests per address in 5 minutes from ${WAF_MIN_LIMIT} to ${WAF_MAX_LIMIT}, AWS WAF's range`,
-    ok: (v) => isWafLimit(v),
-  },
+  throttleRateLimit: SHARED.rate,
+  throttleBurstLimit: SHARED.burst,
+  clicksThrottleRateLimit: SHARED.rate,
+  clicksThrottleBurstLimit: SHARED.burst,
+  writesThrottleRateLimit: SHARED.rate,
+  writesThrottleBurstLimit: SHARED.burst,
+  webFirewall: SHARED.boolean,
+  wafRateLimit: SHARED.wafLimit,
+  wafClicksRateLimit: SHARED.wafLimit,
+  wafSignUpRateLimit: SHARED.wafLimit,
   wafBlockedAlarmThreshold: {
     allowed: 'it must be a whole number of blocked requests in 5 minutes, 0 or more',
     ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) >= 0,
@@ -119,17 +109,14 @@ const RULES = {
     allowed: "it must be a whole number of seconds from 0 to 900, Firehose's buffering interval",
     ok: (v) => isNumber(v) && Number.isInteger(Number(v)) && Number(v) >= 0 && Number(v) <= 900,
   },
-  pointInTimeRecovery: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
-  createMysfitsTable: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
-  minifyBundles: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
-  createActivityTable: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
-  replaceFrameworkStage: { allowed: 'it must be true or false', ok: (v) => ['true', 'false'].includes(String(v)) },
-  mysfitsTableName: { allowed: 'it must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)', ok: (v) => TABLE_NAME.test(String(v)) },
-  activityTableName: { allowed: 'it must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)', ok: (v) => TABLE_NAME.test(String(v)) },
-  visitorSaltsTableName: {
-    allowed: 'it must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -)',
-    ok: (v) => TABLE_NAME.test(String(v)),
-  },
+  pointInTimeRecovery: SHARED.boolean,
+  createMysfitsTable: SHARED.boolean,
+  minifyBundles: SHARED.boolean,
+  createActivityTable: SHARED.boolean,
+  replaceFrameworkStage: SHARED.boolean,
+  mysfitsTableName: SHARED.tableName,
+  activityTableName: SHARED.tableName,
+  visitorSaltsTableName: SHARED.tableName,
   userPoolId: {
     allowed: 'it must be empty (a new pool) or a user pool id such as us-east-1_AbCdEf123',
     ok: (v) => isEmpty(v) || USER_POOL_ID.test(String(v)),
