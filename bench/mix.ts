@@ -1,9 +1,9 @@
 /** Part mix: docs/CAPACITY.md's traffic mix from concurrent visitors against the local system, per kind of visit; any error fails. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, cognitoClient, newUser, type User } from '../dev/localSystemClient';
+import { api, cognitoClient, newUser, passwordSignIn, type User } from '../dev/localSystemClient';
 import { SEED_MYSFITS } from '../dev/seed';
-import { passwordSignIn, withLocalSystem } from './lib/localStack';
+import { withLocalSystem } from './lib/localStack';
 import { progress, ROOT, type PartOutput } from './lib/part';
 import { num, percentile, seeded } from './lib/stats';
 import { TRAFFIC_MIX, type VisitKind } from './lib/trafficMix';

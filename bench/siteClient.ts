@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { cognitoClient, newUser, PASSWORD, signInWithSrp } from '../dev/localSystemClient';
+import { cognitoClient, newUser, PASSWORD, passwordSignIn, signInWithSrp } from '../dev/localSystemClient';
 import { buildWeb } from '../dev/website';
 import { Auth, type CognitoSettings } from '../web/src/auth';
-import { passwordSignIn, withLocalSystem } from './lib/localStack';
+import { withLocalSystem } from './lib/localStack';
 import { progress, type PartOutput } from './lib/part';
 import { median, num, ratio } from './lib/stats';
 

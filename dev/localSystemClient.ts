@@ -78,9 +78,7 @@ export async function newUser(stack: { info: StackInfo }, name: string): Promise
   const [message] = await mailbox(stack, email);
   if (!message) throw new Error(`no code in the mailbox for ${email}`);
   await client.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: message.code }));
-  const { AuthenticationResult: result } = await client.send(
-    new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }),
-  );
+  const { AuthenticationResult: result } = await passwordSignIn(client, stack, email);
   client.destroy();
   const idToken = result?.IdToken as string;
   return {
@@ -90,6 +88,12 @@ export async function newUser(stack: { info: StackInfo }, name: string): Promise
     refreshToken: result?.RefreshToken as string,
     sub: decode(idToken).sub as string,
   };
+}
+
+/** A sign-in with USER_PASSWORD_AUTH through the AWS SDK (`cognitoClient(stack)`): one round trip, no SRP arithmetic. */
+export function passwordSignIn(client: CognitoIdentityProviderClient, stack: { info: StackInfo }, email: string) {
+  const AuthParameters = { USERNAME: email, PASSWORD };
+  return client.send(new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters }));
 }
 
 export function decode(token: string): Record<string, unknown> {

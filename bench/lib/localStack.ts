@@ -2,9 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InitiateAuthCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { freePorts, launch, type Command, type Ports, type StackInfo } from '../../dev/launcher';
-import { PASSWORD } from '../../dev/localSystemClient';
+import { freePorts, launch, type Command, type Ports } from '../../dev/launcher';
 import { cleanupOnInterrupt, progress } from './part';
 
 const START_TIMEOUT_MS = 120_000;
@@ -96,10 +94,4 @@ export async function withLocalSystem<T>(work: (stack: RunningStack) => Promise<
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** A sign-in with USER_PASSWORD_AUTH through the AWS SDK (`cognitoClient(stack)`): one round trip, no SRP arithmetic. */
-export function passwordSignIn(client: CognitoIdentityProviderClient, stack: { info: StackInfo }, email: string) {
-  const AuthParameters = { USERNAME: email, PASSWORD };
-  return client.send(new InitiateAuthCommand({ ClientId: stack.info.userPoolClientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters }));
 }
