@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../../dev/paths';
-import { INTERNAL_MODULES, WRITTEN_FOR } from '../../../local/cognitoLocalInternals';
+import { WRITTEN_FOR } from '../../../local/cognitoLocalInternals';
 
 const cognitoLocal = join(PROJECT_ROOT, 'node_modules', 'cognito-local');
 const TEST_FILE = 'tests/unit/local/cognitoLocalInternals.test.ts';
@@ -18,8 +18,22 @@ test(`written for cognito-local ${WRITTEN_FOR} (on a failure: see local/cognitoL
   expect(version).toBe(WRITTEN_FOR);
 });
 
+/** Every module of cognito-local that local/cognitoLocalInternals.ts names, and the one its header points to. */
+const INTERNAL_MODULES = [
+  ...new Set(
+    [...readFileSync(join(PROJECT_ROOT, 'local', 'cognitoLocalInternals.ts'), 'utf8').matchAll(/'cognito-local\/([^']+)'/g)].map(
+      ([, path]) => (path!.endsWith('.json') ? path! : `${path}.js`),
+    ),
+  ),
+  'lib/server/defaults.js',
+];
+
+test('the module names its internals (the list below is read from it)', () => {
+  expect(INTERNAL_MODULES.length).toBeGreaterThan(10);
+});
+
 test.each(INTERNAL_MODULES)('its internal module %s is there', (internal) => {
-  expect(existsSync(join(cognitoLocal, internal))).toBe(true);
+  expect(existsSync(join(cognitoLocal, internal)) || existsSync(join(cognitoLocal, internal.replace(/\.js$/, '/index.js')))).toBe(true);
 });
 
 test('no other module of the project (nor a test) reaches into cognito-local', () => {
