@@ -14,7 +14,7 @@ import { localDataDir } from '../dev/paths';
 import { portsFromEnv } from '../dev/stackInfo';
 
 const STAGE = 'local';
-let early: { port: number; database: Promise<DynamoDbLocal | undefined>; failed: boolean } | undefined;
+let early: { database: Promise<DynamoDbLocal | undefined>; failed: boolean } | undefined;
 
 /** Whether `port` can be bound on 127.0.0.1 right now, answered synchronously by a node of its own (about 50 ms). */
 function portFreeNow(port: number): boolean {
@@ -46,7 +46,7 @@ export function startDatabaseEarly(commands: readonly string[], stage: unknown):
   if (!portFreeNow(port)) return;
   const dbPath = join(localDataDir(), 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
-  const starting = { port, failed: false, database: Promise.resolve<DynamoDbLocal | undefined>(undefined) };
+  const starting = { failed: false, database: Promise.resolve<DynamoDbLocal | undefined>(undefined) };
   starting.database = startDynamoDbLocal({ port, dbPath, endsWithThisProcess: true }).catch(() => {
     starting.failed = true;
     return undefined;
@@ -65,16 +65,12 @@ export function confirmEarlyStart(commands: readonly string[], stage: unknown): 
 }
 
 /**
- * The database started early on `port`, still starting or up, without waiting for it (the JVM keeps starting while
- * the functions are bundled); undefined when none was started or it has failed already. Once: the caller owns it.
+ * The database started early (on DYNAMODB_PORT, as the local system's), still starting or up, without waiting for it
+ * (the JVM keeps starting while the functions are bundled); undefined when none was started or it has failed
+ * already. Once: the caller owns it.
  */
-export function takeEarlyDatabase(port: number): Promise<DynamoDbLocal | undefined> | undefined {
+export function takeEarlyDatabase(): Promise<DynamoDbLocal | undefined> | undefined {
   const taken = early;
   early = undefined;
-  if (!taken || taken.failed) return undefined;
-  if (taken.port !== port) {
-    void taken.database.then((db) => db?.stop());
-    return undefined;
-  }
-  return taken.database;
+  return taken && !taken.failed ? taken.database : undefined;
 }

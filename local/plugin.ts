@@ -194,7 +194,7 @@ export class LocalSystemPlugin {
       ports = this.configureOffline(portsFromEnv());
       this.ports = ports;
       // DynamoDB Local, if it started early (earlyStart.ts): not waited for, its JVM starts while the functions bundle.
-      early = takeEarlyDatabase(ports.dynamodb);
+      early = takeEarlyDatabase();
       await checkEnvironment(ports, this.legacyListUrl, early);
     } catch (error) {
       this.refuse(error);
