@@ -21,8 +21,8 @@ export {
 
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded when the server starts, not with this module */
 /**
- * The server, its operations and services, loaded when asked for: they bring the AWS SDK v2 (a moment of the
- * thread) and otplib, an ES module that jest cannot require.
+ * The server, its operations and services, loaded when asked for: a moment of the thread, and they bring otplib, an
+ * ES module that jest cannot require. Not its KMS service (services/crypto): cognito.ts says why.
  */
 export function serverParts() {
   return {
@@ -30,7 +30,6 @@ export function serverParts() {
     ...(require('cognito-local/lib/server/Router') as typeof import('cognito-local/lib/server/Router')),
     ...(require('cognito-local/lib/server/server') as typeof import('cognito-local/lib/server/server')),
     ...(require('cognito-local/lib/services/cognitoService') as typeof import('cognito-local/lib/services/cognitoService')),
-    ...(require('cognito-local/lib/services/crypto') as typeof import('cognito-local/lib/services/crypto')),
     ...(require('cognito-local/lib/services/dataStore/stormDb') as typeof import('cognito-local/lib/services/dataStore/stormDb')),
     ...(require('cognito-local/lib/services/userPoolService') as typeof import('cognito-local/lib/services/userPoolService')),
     ...(require('cognito-local/lib/services') as typeof import('cognito-local/lib/services')),

@@ -1,6 +1,6 @@
 /**
- * cognito-local (cognito.ts) in a worker thread of its own: loading it (with the AWS SDK v2 it brings, a quarter of a
- * second) and answering its requests take the other core, while this thread starts the rest of the local system and
+ * cognito-local (cognito.ts) in a worker thread of its own: loading it (a third of a second of the thread) and
+ * answering its requests take the other core, while this thread starts the rest of the local system and
  * serverless offline serves. Each code it would email is put in the mailbox here, before cognito-local answers.
  */
 import { join } from 'node:path';

@@ -76,9 +76,8 @@ function pointAt(environment: Record<string, unknown> | undefined, settings: Rec
   for (const [name, value] of Object.entries(settings)) if (name in environment) environment[name] = value;
 }
 
-/** The SDKs' support notices (the AWS SDK v2 in cognito-local, v3 on Node 20) are not what a person needs first. */
+/** The AWS SDK's notice about Node 20's support is not what a person needs first. */
 function quietSdkNotices(): void {
-  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 

@@ -45,3 +45,18 @@ test('no other module of the project (nor a test) reaches into cognito-local', (
     .filter(Boolean);
   expect(hits).toEqual(['local/cognitoLocalInternals.ts']);
 });
+
+test('the local Cognito loads without the AWS SDK v2 and the encryption SDK (they serve only a KMS-encrypting trigger)', () => {
+  // In a process of its own: the server's parts bring an ES module jest cannot require.
+  const script = `require('tsx/cjs/api').register();
+require('./local/cognito');
+const loaded = Object.keys(require.cache);
+const count = (pattern) => loaded.filter((file) => pattern.test(file)).length;
+console.log(JSON.stringify({ cognitoLocal: count(/node_modules\\/cognito-local\\/lib\\/server\\//), unwanted: loaded.filter((file) => /node_modules\\/(aws-sdk|@aws-crypto)\\/.*\\.js$/.test(file)) }));`;
+  const said = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8' })) as {
+    cognitoLocal: number;
+    unwanted: string[];
+  };
+  expect(said.cognitoLocal).toBeGreaterThan(2);
+  expect(said.unwanted).toEqual([]);
+});
