@@ -93,8 +93,8 @@ export async function run(): Promise<PartOutput> {
         notes: [
           `npm start ÷ npx serverless print: ${ratio(npmKept, print)} with the data kept, ${ratio(npmEmpty, print)} from an empty data folder (wanted: at most ${WANTED_RATIO}).`,
           `serverless offline, data kept ÷ empty: ${ratio(kept, empty)}. "banner says": the system's own "is up: X s", timed from`,
-          'the start of the command. Every start builds the website again; a function is bundled again only when',
-          "something it is built from changed (local/bundleReuse.ts): the first round's empty-folder start may bundle.",
+          'the start of the command. The website is built again and a function bundled again only when something',
+          "it is built from changed (dev/website.ts, local/bundleReuse.ts): the first round's empty-folder start may build.",
         ],
       },
     ],

@@ -4,8 +4,8 @@
  * page loads is in web/dist/. Every file but index.html has a content-hashed name under assets/ (web/assets.cjs),
  * and index.html is rewritten to name them.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { build } from 'esbuild';
 import { ASSETS, hashedKey } from '../web/assets.cjs';
 import { PROJECT_ROOT } from './paths';
@@ -26,10 +26,45 @@ export interface WebBuild {
   keys: string[];
 }
 
+/** What the builder itself is made of: a change to one of these builds again too. */
+const BUILDER = ['dev/website.ts', 'web/assets.cjs', 'package-lock.json'].map((file) => join(PROJECT_ROOT, file));
+
+/** Beside outDir (never in it: outDir is published): when its build began, and every file and folder it read. */
+const recordOf = (outDir: string) => `${outDir}.inputs.json`;
+
+interface BuildRecord {
+  began: number;
+  inputs: string[];
+  keys: string[];
+}
+
 function write(outDir: string, key: string, content: Buffer | string): void {
   const file = join(outDir, ...key.split('/'));
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, content);
+}
+
+/**
+ * The build already in outDir, if nothing it was built from changed since it began (its record says what it read);
+ * undefined when there is none or something changed. `npm start` serves it rather than build the same again.
+ */
+export function keptWebBuild(options: WebBuildOptions = {}): WebBuild | undefined {
+  const outDir = options.outDir ?? join(options.webDir ?? WEB_DIR, 'dist');
+  let record: BuildRecord;
+  try {
+    record = JSON.parse(readFileSync(recordOf(outDir), 'utf8')) as BuildRecord;
+  } catch {
+    return undefined;
+  }
+  const unchanged = (file: string) => {
+    try {
+      return statSync(file).mtimeMs < record.began;
+    } catch {
+      return false;
+    }
+  };
+  const whole = record.keys.length > 0 && record.keys.every((key) => existsSync(join(outDir, ...key.split('/'))));
+  return whole && record.inputs.every(unchanged) ? { outDir, keys: record.keys } : undefined;
 }
 
 /**
@@ -39,6 +74,9 @@ function write(outDir: string, key: string, content: Buffer | string): void {
 export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuild> {
   const webDir = options.webDir ?? WEB_DIR;
   const outDir = options.outDir ?? join(webDir, 'dist');
+  const began = Date.now();
+  const record = recordOf(outDir);
+  rmSync(record, { force: true });
   const next = `${outDir}.next-${process.pid}`;
   rmSync(next, { recursive: true, force: true });
   mkdirSync(join(next, ASSETS), { recursive: true });
@@ -102,6 +140,17 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuild>
       .filter((entry) => entry.isFile())
       .map((entry) => relative(outDir, join(entry.parentPath, entry.name)).split(sep).join('/'))
       .sort();
+    // The folders too: a file added to or removed from one of them changes the folder.
+    const folders = ['src', 'public', 'pictures'].map((folder) => join(webDir, folder));
+    const read = [
+      ...folders.flatMap((folder) => readdirSync(folder, { recursive: true }).map((name) => join(folder, String(name)))),
+      // The packages it bundled change with the lock file.
+      ...Object.keys(result.metafile.inputs)
+        .filter((input) => !input.split(/[\\/]/).includes('node_modules'))
+        .map((input) => resolve(input)),
+    ];
+    const inputs = [...new Set([...folders, ...read, ...BUILDER])].sort();
+    writeFileSync(record, JSON.stringify({ began, inputs, keys } satisfies BuildRecord));
     return { outDir, keys };
   } catch (error) {
     rmSync(next, { recursive: true, force: true });

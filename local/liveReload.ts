@@ -8,7 +8,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { buildWeb, type WebBuild } from '../dev/website';
+import { buildWeb, keptWebBuild, type WebBuild } from '../dev/website';
 
 export const LIVE_PATH = '/_live';
 /** Edits that come together (an editor's save, a checkout) are built once. */
@@ -41,7 +41,7 @@ export interface LiveReloadOptions {
 }
 
 export interface LiveReload {
-  /** The first build (awaited before the site is served). */
+  /** The first build, or the last start's if it is still good (awaited before the site is served). */
   ready: Promise<WebBuild>;
   /** Answers /_live/*; false for any other request. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
@@ -90,7 +90,9 @@ export function startLiveReload(options: LiveReloadOptions): LiveReload {
     }, SETTLE_MS);
   };
 
-  const ready = buildWeb({ webDir: options.webDir, outDir: options.outDir });
+  // The last start's build, when nothing it was made from changed since: no need to build the same again.
+  const kept = keptWebBuild({ webDir: options.webDir, outDir: options.outDir });
+  const ready = kept ? Promise.resolve(kept) : buildWeb({ webDir: options.webDir, outDir: options.outDir });
   const watchers: FSWatcher[] = [];
   // Watching starts after the first build, so that build's own files never trigger a second.
   const watching = ready.then(
