@@ -35,9 +35,11 @@ import {
 } from './serverlessOfflineInternals';
 import { installReadableLogs, type ReadableLogs } from './readableLogs';
 import { readUserPoolIds } from './userPool';
+import { holdRequestsUntil } from './startingGate';
 import { portsFromEnv, type Ports, type StackInfo } from '../dev/stackInfo';
 import {
   checkEnvironment,
+  expectedInfo,
   localSiteUrl,
   STAGE,
   startClicksStream,
@@ -102,6 +104,7 @@ export class LocalSystemPlugin {
   private starting?: Promise<LocalSystem>;
   private system?: LocalSystem;
   private stopping?: Promise<void>;
+  private readied = false;
   /**
    * serverless offline's own SIGINT/SIGTERM listeners (it ends the process from them), run once the local services
    * have stopped, so that the clicks stream still reaches serverless offline to deliver what it holds.
@@ -244,24 +247,60 @@ export class LocalSystemPlugin {
     return chosen;
   }
 
-  /** Waits for the local services, then points the functions and the authorizer at them. */
+  /**
+   * Points the functions and the authorizer at the local services, and lets serverless offline start. When their
+   * settings are known ahead (a user pool kept from an earlier start: expectedInfo), it starts beside them, each
+   * request held until they are up (startingGate.ts), which saves its own start-up; otherwise once they are up.
+   */
   private async ready(): Promise<void> {
-    if (this.system || !this.starting) return;
+    if (this.readied || !this.starting) return;
+    this.readied = true;
     afterFirstBuild(this.serverless.service, this.root, this.reusedBundles);
-    try {
-      this.system = await this.starting;
-    } catch (error) {
-      throw this.fail(error);
+    const expected = expectedInfo(this.ports as Ports, this.dataDir);
+    if (expected) {
+      this.pointAt(expected);
+      holdRequestsUntil(this.starting);
+      void this.starting.then(
+        (system) => this.started(system),
+        (error: unknown) => this.failedToStart(error),
+      );
+    } else {
+      const system = await this.starting.catch((error: unknown) => this.failedToStart(error));
+      this.started(system);
     }
-    this.times.servicesUp = process.uptime();
-    const settings = localSettings(this.system.info);
+    void this.answerUnknownRoutesOnceCreated();
+  }
+
+  /** The functions' settings (where they have one) and the authorizer's, at the local services. */
+  private pointAt(info: StackInfo): void {
+    const settings = localSettings(info);
     pointAt(this.serverless.service.provider.environment, settings);
     for (const definition of Object.values(this.serverless.service.functions)) pointAt(definition.environment, settings);
     // The authorizer (cognitoAuthorizer.ts) runs in this process and reads these.
     process.env.COGNITO_ISSUER = settings.COGNITO_ISSUER;
     process.env.COGNITO_CLIENT_ID = settings.COGNITO_CLIENT_ID;
-    void this.answerUnknownRoutesOnceCreated();
-    void this.announceWhenServing(this.system);
+  }
+
+  /**
+   * The services are up. If the user pool had to be made again (its data lost), the settings change here, before any
+   * request is let through: serverless offline reads a function's settings at its first invocation
+   * (serverlessOfflineInternals.ts).
+   */
+  private started(system: LocalSystem): void {
+    this.system = system;
+    this.times.servicesUp = process.uptime();
+    this.pointAt(system.info);
+    void this.announceWhenServing(system);
+  }
+
+  /**
+   * The services did not start (a damaged data folder, say): the one sentence on stderr, without the Framework's
+   * preamble, and exit code 1 once what did start has stopped (serverless offline too, if it is starting beside them).
+   */
+  private failedToStart(error: unknown): Promise<never> {
+    process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
+    void this.stop().finally(() => process.exit(1));
+    return new Promise<never>(() => undefined);
   }
 
   /** serverless offline creates the API's server after this plugin's hook: it is taken as soon as it is there. */

@@ -11,6 +11,10 @@
  * 3. Its own SIGINT/SIGTERM listeners (src/ServerlessOffline.js): `serverless offline` ends the process from them with
  *    no hook after (only `serverless offline start` has its end hook), so they run after the local services stop.
  * 4. The API's hapi server, from `internals().getApiGatewayServer()` on the plugin (src/ServerlessOffline.js).
+ * 5. When it reads a function's settings: at the function's first invocation, when src/lambda/LambdaFunctionPool.js
+ *    makes its runner (src/lambda/LambdaFunction.js copies the environment then), from the service's own objects. So
+ *    the plugin may still change them after serverless offline has started, as long as no request has reached a
+ *    function (startingGate.ts holds them): it does when the local user pool had to be made again.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

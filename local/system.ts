@@ -23,7 +23,7 @@ import { seedMysfits } from '../dev/seed';
 import { startFirehoseStandIn, type FirehoseStandIn } from './firehose';
 import { startLegacyProxy } from './legacyProxy';
 import { Mailbox } from './mailbox';
-import { ensureUserPool } from './userPool';
+import { ensureUserPool, readUserPoolIds, type UserPoolIds } from './userPool';
 import { startWebServer } from './webServer';
 import contentSecurityPolicy from '../web/contentSecurityPolicy.cjs';
 import { siteConfig } from '../web/siteConfig.cjs';
@@ -188,6 +188,31 @@ export async function checkEnvironment(
   });
 }
 
+/** What the system tells of itself (stack.json), once the user pool's ids are known: all else follows from the ports. */
+function stackInfo(ports: Ports, ids: UserPoolIds): StackInfo {
+  const local = (port: number) => `http://127.0.0.1:${port}`;
+  return {
+    apiUrl: `${local(ports.api)}/${STAGE}`,
+    websiteUrl: localSiteUrl(ports.web),
+    mailboxUrl: `${localSiteUrl(ports.web)}/mailbox`,
+    region: LOCAL_REGION,
+    userPoolId: ids.userPoolId,
+    userPoolClientId: ids.userPoolClientId,
+    cognitoEndpoint: local(ports.cognito),
+    dynamodbEndpoint: local(ports.dynamodb),
+    firehoseEndpoint: local(ports.firehose),
+  };
+}
+
+/**
+ * What the system will tell of itself when it is up, known before it starts if an earlier start left the user pool's
+ * ids (user-pool.json); undefined otherwise. startSystem may still find them changed (the local Cognito's data lost).
+ */
+export function expectedInfo(ports: Ports, dataDir: string): StackInfo | undefined {
+  const ids = readUserPoolIds(join(dataDir, 'user-pool.json'));
+  return ids && stackInfo(ports, ids);
+}
+
 /** Starts every service (the environment checked first: checkEnvironment); on any failure, stops what did start. */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { service, ports, dataDir, legacyListUrl, early } = options;
@@ -220,7 +245,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     if (cognitoResult.status === 'fulfilled') stoppers.push(() => cognitoResult.value.stop());
     if (dbResult.status === 'rejected') throw dbResult.reason;
     if (cognitoResult.status === 'rejected') throw cognitoResult.reason;
-    const [db, cognito] = [dbResult.value, cognitoResult.value];
+    const cognito = cognitoResult.value;
     const ids = await ensureUserPool(service, cognito.endpoint, join(dataDir, 'user-pool.json'), options.notice).catch((error: Error) => {
       throw new StartError(
         `The local Cognito cannot use its data in ${join(dataDir, 'cognito')} (${error.message}); ${resetHint(dataDir)}.`,
@@ -230,7 +255,6 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     const stream = await startClicksStream(service, ports.firehose, dataDir, options.transform(transformationFunction(service)));
     stoppers.push(() => stream.stop());
 
-    const apiUrl = `http://127.0.0.1:${ports.api}/${STAGE}`;
     if (legacyListUrl) {
       const proxy = await startLegacyProxy({
         port: ports.api,
@@ -241,17 +265,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       stoppers.push(() => closeServer(proxy));
     }
 
-    const info: StackInfo = {
-      apiUrl,
-      websiteUrl: localSiteUrl(ports.web),
-      mailboxUrl: `http://127.0.0.1:${ports.web}/mailbox`,
-      region: LOCAL_REGION,
-      userPoolId: ids.userPoolId,
-      userPoolClientId: ids.userPoolClientId,
-      cognitoEndpoint: cognito.endpoint,
-      dynamodbEndpoint: db.endpoint,
-      firehoseEndpoint: stream.endpoint,
-    };
+    const info = stackInfo(ports, ids);
     await live.ready.catch((error: Error) => {
       throw new StartError(`The website did not build: ${error.message}`);
     });

@@ -3,11 +3,10 @@
  * by serverless offline) -> newline-delimited JSON under the local "bucket" -> npm run report (DuckDB over it).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../dev/paths';
-import type { StoredClick } from '../../shared/storedClick';
 import { EVANGELINE, newUser, startTestStack, type TestStack } from '../support/localStack';
+import { storedClicksWhen } from '../support/storedClicks';
 
 jest.setTimeout(120_000);
 
@@ -31,34 +30,6 @@ async function postClicks(clicks: unknown[], token?: string) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Every line of every object under the bucket's clicks/ (none before the first delivery). */
-function readStoredClicks(): StoredClick[] {
-  const root = join(bucket(), 'clicks');
-  let files;
-  try {
-    files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
-  } catch {
-    return [];
-  }
-  return files.flatMap((entry) =>
-    readFileSync(join(entry.parentPath, entry.name), 'utf8')
-      .split('\n')
-      .filter((line) => line.trim())
-      .map((line) => JSON.parse(line) as StoredClick),
-  );
-}
-
-/** Waits (bounded) until the stored clicks satisfy `done`: the stand-in delivers every few seconds. */
-async function storedClicksWhen(done: (clicks: StoredClick[]) => boolean, timeoutMs = 30_000): Promise<StoredClick[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const clicks = readStoredClicks();
-    if (done(clicks)) return clicks;
-    if (Date.now() > deadline) throw new Error(`clicks not delivered in time; stored: ${JSON.stringify(clicks)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 test("a signed-in person's clicks are stored under their sub, enriched with the mysfit, by date", async () => {
   // Arrange
   const user = await newUser(stack, 'clicker');
@@ -74,7 +45,7 @@ test("a signed-in person's clicks are stored under their sub, enriched with the 
   );
   // Assert
   expect(response).toEqual({ status: 202, body: { accepted: 3 } });
-  const mine = (await storedClicksWhen((clicks) => clicks.filter((c) => c.userId === user.sub).length === 3)).filter(
+  const mine = (await storedClicksWhen(stack.dataDir, (clicks) => clicks.filter((c) => c.userId === user.sub).length === 3)).filter(
     (c) => c.userId === user.sub,
   );
   expect(mine).toEqual(
@@ -106,7 +77,7 @@ test('a visitor gets a pseudonym, never the id the body claims; unknown mysfits 
     { action: 'view', mysfitId: UNKNOWN, at: new Date().toISOString() },
   ]);
   expect(response.status).toBe(202);
-  const clicks = await storedClicksWhen((all) => all.some((c) => c.mysfitId === GARY));
+  const clicks = await storedClicksWhen(stack.dataDir, (all) => all.some((c) => c.mysfitId === GARY));
   const gary = clicks.filter((c) => c.mysfitId === GARY);
   expect(gary).toHaveLength(1);
   expect(gary[0]).toMatchObject({ name: 'Gary', signedIn: false, userId: expect.stringMatching(/^visitor-[0-9a-f]{16}$/) });
@@ -119,7 +90,7 @@ test('a visitor gets a pseudonym, never the id the body claims; unknown mysfits 
 
 test('npm run report -- --format json counts the clicks sent, as the SQL files ask, over the local bucket', async () => {
   // Arrange: the clicks of the tests above (a signed-in view, like and filter; a visitor's view), all delivered.
-  await storedClicksWhen((clicks) => clicks.length === 4);
+  await storedClicksWhen(stack.dataDir, (clicks) => clicks.length === 4);
   // Act: the command as a person runs it, against this stack's data folder.
   const output = execFileSync('npm', ['run', '--silent', 'report', '--', '--format', 'json'], {
     cwd: PROJECT_ROOT,

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePorts, launch } from '../../dev/launcher';
 import { PROJECT_ROOT } from '../../dev/paths';
-import { startTestStack } from '../support/localStack';
+import { expectedInfo } from '../../local/system';
+import { api, EVANGELINE, newUser, startTestStack } from '../support/localStack';
+import { storedClicksWhen } from '../support/storedClicks';
 
 jest.setTimeout(180_000);
 
@@ -116,6 +118,43 @@ test('a truncated user-pool.json and mailbox.json are repaired: the same pool is
     expect(readFileSync(join(dataDir, 'mailbox.json.damaged'), 'utf8')).toBe('[{"address":"ada@exa');
     const mailbox = await fetch(`${again.info.websiteUrl}/mailbox.json`);
     expect(await mailbox.json()).toEqual({ messages: [] });
+  } finally {
+    await again.stop();
+  }
+});
+
+test("the local Cognito's data lost, user-pool.json kept: a new pool, whose tokens the API takes from the first request", async () => {
+  // Arrange: a system that made its pool and stopped; then its Cognito data gone, the ids file still naming that pool.
+  // serverless offline then starts beside the services on the ids of the file, which the start finds wrong.
+  const dataDir = newDataDir();
+  const first = await startTestStack({ dataDir });
+  await first.stop();
+  rmSync(join(dataDir, 'cognito'), { recursive: true, force: true });
+
+  // Act
+  const again = await startTestStack({ dataDir, ports: first.ports });
+  try {
+    const user = await newUser(again, 'after-loss');
+    const me = await api(again, '/me', { token: user.idToken });
+    const clicks = await fetch(`${again.info.apiUrl}/clicks`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: user.idToken },
+      body: JSON.stringify({ clicks: [{ action: 'view', mysfitId: EVANGELINE, at: new Date().toISOString() }] }),
+    });
+
+    // Assert: a new pool, said so; the settings the plugin knows ahead are what the system tells once up; the
+    // authorizer (/me) and the clicks function (the click credited to the user) check tokens against the new pool.
+    expect(again.info.userPoolId).not.toBe(first.info.userPoolId);
+    expect(again.output()).toContain(
+      `${join(dataDir, 'user-pool.json')} named a pool that is gone: made a new pool, and wrote the file again.`,
+    );
+    expect(expectedInfo(again.ports, dataDir)).toEqual(again.info);
+    expect(me.status).toBe(200);
+    expect(clicks.status).toBe(202);
+    const stored = await storedClicksWhen(dataDir, (all) => all.some((click) => click.mysfitId === EVANGELINE));
+    expect(stored.filter((click) => click.mysfitId === EVANGELINE).map((click) => [click.userId, click.signedIn])).toEqual([
+      [user.sub, true],
+    ]);
   } finally {
     await again.stop();
   }

@@ -24,7 +24,7 @@ const offline = join(PROJECT_ROOT, 'node_modules', 'serverless-offline');
 const source = (...path: string[]) => readFileSync(join(offline, ...path), 'utf8');
 
 describe(`written for serverless-offline ${WRITTEN_FOR}`, () => {
-  test('the installed version (on a failure: check items 1 to 4 of local/serverlessOfflineInternals.ts, then its WRITTEN_FOR)', () => {
+  test('the installed version (on a failure: check items 1 to 5 of local/serverlessOfflineInternals.ts, then its WRITTEN_FOR)', () => {
     const { version } = JSON.parse(source('package.json')) as { version: string };
     expect(version).toMatch(/^14\.8\./);
     expect(version.startsWith(`${WRITTEN_FOR}.`)).toBe(true);
@@ -54,6 +54,20 @@ describe(`written for serverless-offline ${WRITTEN_FOR}`, () => {
     );
     const range = (JSON.parse(source('package.json')) as { dependencies: Record<string, string> }).dependencies['@hapi/hapi'];
     expect(range).toMatch(/^\^?21\./);
+  });
+
+  test("5. a function's settings are read when its first invocation makes its runner (src/lambda/LambdaFunctionPool.js)", () => {
+    // The pool makes a runner on demand, from the definition the service holds (not a copy made at start)...
+    expect(source('src', 'lambda', 'LambdaFunctionPool.js')).toMatch(
+      /get\(functionKey, functionDefinition\) \{[\s\S]*?new LambdaFunction\(\s*functionKey,\s*functionDefinition,/,
+    );
+    expect(source('src', 'ServerlessOffline.js')).toContain('const functionDefinition = service.getFunction(functionKey)');
+    // ...and the runner reads the provider's and the function's environment when it is made.
+    const runner = source('src', 'lambda', 'LambdaFunction.js');
+    expect(runner).toMatch(
+      /constructor\(functionKey, functionDefinition, serverless, options\) \{[\s\S]*?renderIntrinsicFunction\(provider\.environment\)/,
+    );
+    expect(runner).toContain('...renderIntrinsicFunction(functionDefinition.environment),');
   });
 });
 
