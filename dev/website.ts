@@ -4,10 +4,11 @@
  * page loads is in web/dist/. Every file but index.html has a content-hashed name under assets/ (web/assets.cjs),
  * and index.html is rewritten to name them.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import { build } from 'esbuild';
 import { ASSETS, hashedKey } from '../web/assets.cjs';
+import { buildInputs, forgetBuild, recordBuild, unchangedBuild } from './buildRecord';
 import { PROJECT_ROOT } from './paths';
 
 export const WEB_DIR = join(PROJECT_ROOT, 'web');
@@ -27,16 +28,10 @@ export interface WebBuild {
 }
 
 /** What the builder itself is made of: a change to one of these builds again too. */
-const BUILDER = ['dev/website.ts', 'web/assets.cjs', 'package-lock.json'].map((file) => join(PROJECT_ROOT, file));
+const BUILDER = ['dev/website.ts', 'web/assets.cjs'].map((file) => join(PROJECT_ROOT, file));
 
-/** Beside outDir (never in it: outDir is published): when its build began, and every file and folder it read. */
+/** Beside outDir (never in it: outDir is published): when its build began, every file and folder it read, its keys. */
 const recordOf = (outDir: string) => `${outDir}.inputs.json`;
-
-interface BuildRecord {
-  began: number;
-  inputs: string[];
-  keys: string[];
-}
 
 function write(outDir: string, key: string, content: Buffer | string): void {
   const file = join(outDir, ...key.split('/'));
@@ -50,21 +45,9 @@ function write(outDir: string, key: string, content: Buffer | string): void {
  */
 export function keptWebBuild(options: WebBuildOptions = {}): WebBuild | undefined {
   const outDir = options.outDir ?? join(options.webDir ?? WEB_DIR, 'dist');
-  let record: BuildRecord;
-  try {
-    record = JSON.parse(readFileSync(recordOf(outDir), 'utf8')) as BuildRecord;
-  } catch {
-    return undefined;
-  }
-  const unchanged = (file: string) => {
-    try {
-      return statSync(file).mtimeMs < record.began;
-    } catch {
-      return false;
-    }
-  };
-  const whole = record.keys.length > 0 && record.keys.every((key) => existsSync(join(outDir, ...key.split('/'))));
-  return whole && record.inputs.every(unchanged) ? { outDir, keys: record.keys } : undefined;
+  const keys = unchangedBuild<{ keys: string[] }>(recordOf(outDir))?.keys;
+  const whole = Array.isArray(keys) && keys.length > 0 && keys.every((key) => existsSync(join(outDir, ...key.split('/'))));
+  return whole ? { outDir, keys } : undefined;
 }
 
 /**
@@ -75,8 +58,7 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuild>
   const webDir = options.webDir ?? WEB_DIR;
   const outDir = options.outDir ?? join(webDir, 'dist');
   const began = Date.now();
-  const record = recordOf(outDir);
-  rmSync(record, { force: true });
+  forgetBuild(recordOf(outDir));
   const next = `${outDir}.next-${process.pid}`;
   rmSync(next, { recursive: true, force: true });
   mkdirSync(join(next, ASSETS), { recursive: true });
@@ -142,15 +124,8 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuild>
       .sort();
     // The folders too: a file added to or removed from one of them changes the folder.
     const folders = ['src', 'public', 'pictures'].map((folder) => join(webDir, folder));
-    const read = [
-      ...folders.flatMap((folder) => readdirSync(folder, { recursive: true }).map((name) => join(folder, String(name)))),
-      // The packages it bundled change with the lock file.
-      ...Object.keys(result.metafile.inputs)
-        .filter((input) => !input.split(/[\\/]/).includes('node_modules'))
-        .map((input) => resolve(input)),
-    ];
-    const inputs = [...new Set([...folders, ...read, ...BUILDER])].sort();
-    writeFileSync(record, JSON.stringify({ began, inputs, keys } satisfies BuildRecord));
+    const read = folders.flatMap((folder) => readdirSync(folder, { recursive: true }).map((name) => join(folder, String(name))));
+    recordBuild(recordOf(outDir), began, buildInputs(result.metafile.inputs, [...folders, ...read, ...BUILDER]), { keys });
     return { outDir, keys };
   } catch (error) {
     rmSync(next, { recursive: true, force: true });

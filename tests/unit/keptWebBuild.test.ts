@@ -17,6 +17,7 @@ let root: string;
 let web: string;
 let outDir: string;
 let built: WebBuild;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 beforeEach(async () => {
   // The copy sits where web/ does, with a copy of shared/ beside it (the site imports the API's contract from there).
@@ -25,9 +26,10 @@ beforeEach(async () => {
   outDir = join(web, 'dist');
   for (const folder of ['src', 'public', 'pictures']) cpSync(join(WEB_DIR, folder), join(web, folder), { recursive: true });
   cpSync(join(PROJECT_ROOT, 'shared'), join(root, 'shared'), { recursive: true });
+  // A file written in the millisecond the build begins counts as changed after it (to be safe): none is, here.
+  await settle();
   built = await buildWeb({ webDir: web, outDir });
-  // An edit made in the same millisecond as the build began would not be told apart from it.
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await settle();
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
