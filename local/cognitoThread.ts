@@ -1,11 +1,19 @@
 /**
- * cognito-local (cognito.ts) in a worker thread of its own: loading it (a third of a second of the thread) and
- * answering its requests take the other core, while this thread starts the rest of the local system and
- * serverless offline serves. Each code it would email is put in the mailbox here, before cognito-local answers.
+ * cognito-local (cognito.ts) in a worker thread of its own (cognitoThreadMain.ts): loading it and answering its
+ * requests take the other core, while this thread starts the rest of the local system and serverless offline
+ * serves. Each code it would email is put in the mailbox here, before cognito-local answers.
+ *
+ * The thread runs one bundle of its code and cognito-local's (esbuild, into node_modules/.cache), built again only
+ * when something it is made of changed (dev/buildRecord.ts): loaded from hundreds of files through tsx, the same
+ * took twice as long and twice the CPU, on the start's critical path.
  */
+import { mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { parentPort, Worker, workerData } from 'node:worker_threads';
-import type { CognitoLocal, CognitoLocalOptions, CodeRecorder } from './cognito';
+import { Worker } from 'node:worker_threads';
+import { build } from 'esbuild';
+import { buildInputs, recordBuild, unchangedBuild } from '../dev/buildRecord';
+import { PROJECT_ROOT } from '../dev/paths';
+import type { CognitoLocal, CognitoLocalOptions } from './cognito';
 import type { MailboxMessage } from './mailbox';
 
 /** What the thread says. */
@@ -14,11 +22,35 @@ export type ThreadMessage =
   | { type: 'failed'; message: string }
   | { type: 'code'; id: number; message: Omit<MailboxMessage, 'time'> };
 
-export function startCognitoThread(options: CognitoLocalOptions): Promise<CognitoLocal> {
+const BUNDLE = join(PROJECT_ROOT, 'node_modules', '.cache', 'mysfits-local', 'cognitoThread.cjs');
+const RECORD = `${BUNDLE}.inputs.json`;
+
+/** The thread's bundle: the one there if nothing it is made of changed, else built now (about 0.2 s). */
+export async function threadBundle(): Promise<string> {
+  if (unchangedBuild(RECORD)) return BUNDLE;
+  const began = Date.now();
+  mkdirSync(join(BUNDLE, '..'), { recursive: true });
+  const next = `${BUNDLE}.${process.pid}`;
+  const result = await build({
+    entryPoints: [join(__dirname, 'cognitoThreadMain.ts')],
+    outfile: next,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    metafile: true,
+    logLevel: 'silent',
+  });
+  renameSync(next, BUNDLE);
+  recordBuild(RECORD, began, buildInputs(result.metafile.inputs, [__filename]));
+  return BUNDLE;
+}
+
+export async function startCognitoThread(options: CognitoLocalOptions): Promise<CognitoLocal> {
   const { mailbox, ...settings } = options;
-  const worker = new Worker(join(__dirname, 'cognitoThreadMain.cjs'), { workerData: settings });
+  const worker = new Worker(await threadBundle(), { workerData: settings });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  return new Promise<CognitoLocal>((resolve, reject) => {
+  return await new Promise<CognitoLocal>((resolve, reject) => {
     worker.on('message', (said: ThreadMessage) => {
       if (said.type === 'code') {
         mailbox.record(said.message);
@@ -42,40 +74,4 @@ export function startCognitoThread(options: CognitoLocalOptions): Promise<Cognit
 }
 
 /** What the parent thread says. */
-type ParentMessage = { type: 'recorded'; id: number } | { type: 'stop' };
-
-/**
- * In the worker thread: starts cognito-local with the settings it was given, hands each code to the parent thread
- * and waits until it is recorded, and stops the server when asked.
- */
-export function serveInThisThread(): void {
-  const parent = parentPort;
-  if (!parent) throw new Error('cognitoThread: not in a worker thread');
-  const say = (message: ThreadMessage) => parent.postMessage(message);
-  const waiting = new Map<number, () => void>();
-  let nextId = 0;
-  const mailbox: CodeRecorder = {
-    record: (message) =>
-      new Promise<void>((resolve) => {
-        const id = nextId++;
-        waiting.set(id, resolve);
-        say({ type: 'code', id, message });
-      }),
-  };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded in this thread only
-  const { startCognitoLocal } = require('./cognito') as typeof import('./cognito');
-  startCognitoLocal({ ...(workerData as Omit<CognitoLocalOptions, 'mailbox'>), mailbox }).then(
-    (cognito) => {
-      parent.on('message', (said: ParentMessage) => {
-        if (said.type === 'recorded') {
-          waiting.get(said.id)?.();
-          waiting.delete(said.id);
-        } else {
-          void cognito.stop().finally(() => process.exit(0));
-        }
-      });
-      say({ type: 'ready', endpoint: cognito.endpoint });
-    },
-    (error: unknown) => say({ type: 'failed', message: error instanceof Error ? error.message : String(error) }),
-  );
-}
+export type ParentMessage = { type: 'recorded'; id: number } | { type: 'stop' };
