@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { freePort } from './ports';
 
 export interface DynamoDbLocal {
@@ -43,6 +44,21 @@ export interface StartOptions {
   dbPath?: string;
   /** Killed when this process exits, from the moment it is spawned (else the caller stops it). */
   endsWithThisProcess?: boolean;
+  /**
+   * Warmed up by a thread of its own as soon as it listens (dynamodbWarmUp.cjs), whatever this thread is busy with:
+   * the start-up's first requests then find it ready for them.
+   */
+  warmUp?: boolean;
+}
+
+/**
+ * Starts the warm-up thread (dynamodbWarmUp.cjs) for a DynamoDB Local on `port`: it waits until it listens (at most
+ * `timeoutMs`), lists its tables and reads one item of each, then ends. It never keeps the process alive.
+ */
+export function warmUpWhenListening(port: number, timeoutMs = 30_000): Worker {
+  const worker = new Worker(join(__dirname, 'dynamodbWarmUp.cjs'), { workerData: { port, timeoutMs } });
+  worker.unref();
+  return worker;
 }
 
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {
@@ -73,6 +89,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (options.endsWithThisProcess) process.once('exit', () => child.kill('SIGKILL'));
+  if (options.warmUp) warmUpWhenListening(port);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -47,7 +47,7 @@ export function startDatabaseEarly(commands: readonly string[], stage: unknown):
   const dbPath = join(localDataDir(), 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
   const starting = { failed: false, database: Promise.resolve<DynamoDbLocal | undefined>(undefined) };
-  starting.database = startDynamoDbLocal({ port, dbPath, endsWithThisProcess: true }).catch(() => {
+  starting.database = startDynamoDbLocal({ port, dbPath, endsWithThisProcess: true, warmUp: true }).catch(() => {
     starting.failed = true;
     return undefined;
   });
