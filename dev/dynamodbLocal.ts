@@ -70,6 +70,11 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     [
       // C1-only JIT: the JVM starts in about two thirds of the time, which matters more here than peak speed.
       '-XX:TieredStopAtLevel=1',
+      // No bytecode verification of the jar's classes (AWS's, as installed): 15 % less CPU to start. A diagnostic
+      // option, so a JDK without it ignores it rather than refuse to start.
+      '-XX:+IgnoreUnrecognizedVMOptions',
+      '-XX:+UnlockDiagnosticVMOptions',
+      '-XX:-BytecodeVerificationRemote',
       // Log4j's simple logger, not log4j-core (its plugins and XML configuration are a third of the classes loaded
       // before the port opens: about a quarter off the start), set as the jar's log4j2.xml sets it: warnings and
       // errors on stdout, none from DynamoDB Local's own logger.
