@@ -8,7 +8,7 @@
  * took twice as long and twice the CPU, on the start's critical path.
  */
 import { mkdirSync, renameSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { buildInputs, recordBuild, unchangedBuild } from '../dev/buildRecord';
@@ -29,7 +29,7 @@ const RECORD = `${BUNDLE}.inputs.json`;
 export async function threadBundle(): Promise<string> {
   if (unchangedBuild(RECORD)) return BUNDLE;
   const began = Date.now();
-  mkdirSync(join(BUNDLE, '..'), { recursive: true });
+  mkdirSync(dirname(BUNDLE), { recursive: true });
   const next = `${BUNDLE}.${process.pid}`;
   const result = await build({
     entryPoints: [join(__dirname, 'cognitoThreadMain.ts')],
