@@ -1,6 +1,6 @@
 /**
  * Part startup, local system start-up, for each command a person runs (`npm start`, `npx serverless offline`): from
- * spawn to the first 200 of GET <api>/mysfits, on free ports, stopped with SIGTERM each time. Three rounds of a
+ * spawn to the first 200 of GET <api>/mysfits, on free ports, stopped with SIGTERM each time. Five rounds of a
  * first start in an empty data folder, then a start with that folder's data kept (user pool, tables), as a second
  * start would find it. Side by side in each round, `npx serverless print` (the Framework resolving the same config,
  * plugins loaded): `npm start` should take at most 1.5 times as long.
@@ -13,7 +13,7 @@ import { startLocalStack } from './lib/localStack';
 import { progress, timedProcess, type PartOutput } from './lib/part';
 import { median, num, ratio } from './lib/stats';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** npm start to the first 200, at most this many times `npx serverless print`. */
 const WANTED_RATIO = 1.5;
 const COMMANDS: Command[] = ['npm start', 'serverless offline'];
