@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { freePort } from './ports';
+import { freePort, localUrl } from './ports';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -103,7 +103,7 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
       reject(error.code === 'ENOENT' ? new Error('DynamoDB Local needs Java 17 or newer on the PATH (java was not found)') : error),
     ),
   );
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = localUrl(port);
   try {
     await Promise.race([waitUntilServing(endpoint, child, 30_000), spawnError]);
   } catch (error) {

@@ -1,6 +1,9 @@
 /** Ports on 127.0.0.1: a free one for tests, and a check that names the setting to change when one is taken. */
 import { createServer } from 'node:net';
 
+/** The address of a local service on `port` (every one serves on 127.0.0.1 only). */
+export const localUrl = (port: number) => `http://127.0.0.1:${port}`;
+
 /** A TCP port that is free on 127.0.0.1 right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

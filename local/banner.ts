@@ -5,6 +5,7 @@
  */
 import { isAbsolute, join, relative } from 'node:path';
 import { deployedName, routes, type ResolvedService } from '../dev/service';
+import { localUrl } from '../dev/ports';
 import type { StackInfo } from '../dev/stackInfo';
 
 /** Seconds since the process started, at each step of the start. */
@@ -66,9 +67,9 @@ export function bannerLines({ info, service, lambdaPort, dataDir, root, times, l
       (r) => `    ${r.method.padEnd(methodWidth)}  ${r.path.padEnd(pathWidth)}  ${r.authorized ? 'signed in (ID token)' : 'public'}`,
     ),
     '',
-    `  Lambda    http://127.0.0.1:${lambdaPort}, each function by its deployed name:`,
+    `  Lambda    ${localUrl(lambdaPort)}, each function by its deployed name:`,
     `    curl -d @events/${example?.functionKey ?? '<function>'}.json \\`,
-    `    http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${lambdaName}/invocations`,
+    `    ${localUrl(lambdaPort)}/2015-03-31/functions/${lambdaName}/invocations`,
     '',
     `  All of it as JSON: ${shown(root, join(dataDir, 'stack.json'))}.   Ctrl-C stops everything.`,
   ];

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import pino from 'pino';
+import { localUrl } from '../dev/ports';
 import { InvalidParameterError, JwtTokenGenerator, serverParts, signingKey, UserNotFoundError } from './cognitoLocalInternals';
 import { kindOf, type Mailbox } from './mailbox';
 import { SrpSignIn } from './srpSignIn';
@@ -177,7 +178,7 @@ export async function startCognitoLocal(options: CognitoLocalOptions): Promise<C
   mkdirSync(dataDirectory, { recursive: true });
   const logger = pino({ level: options.quiet ? 'warn' : 'info', base: undefined });
   const ctx = { logger };
-  const endpoint = `http://127.0.0.1:${options.port}`;
+  const endpoint = localUrl(options.port);
   const config = {
     ...DefaultConfig,
     TokenConfig: { IssuerDomain: endpoint },

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
+import { localUrl } from '../dev/ports';
 
 export interface FirehoseStandInOptions {
   port: number;
@@ -57,7 +58,7 @@ function objectName(streamName: string, date: Date): string {
 }
 
 export function startFirehoseStandIn(options: FirehoseStandInOptions): Promise<FirehoseStandIn> {
-  const endpoint = `http://127.0.0.1:${options.port}`;
+  const endpoint = localUrl(options.port);
   const streamArn = `arn:aws:firehose:${options.region}:000000000000:deliverystream/${options.streamName}`;
   let buffer: Buffered[] = [];
   let delivering: Promise<void> = Promise.resolve();
@@ -167,7 +168,7 @@ export function startFirehoseStandIn(options: FirehoseStandInOptions): Promise<F
 /** Invokes a function of serverless offline through its Lambda endpoint, as the AWS SDK's Invoke would. */
 export function invokeThroughOffline(lambdaPort: number, functionName: string) {
   return async (event: FirehoseTransformationEvent): Promise<FirehoseTransformationResult> => {
-    const response = await fetch(`http://127.0.0.1:${lambdaPort}/2015-03-31/functions/${functionName}/invocations`, {
+    const response = await fetch(`${localUrl(lambdaPort)}/2015-03-31/functions/${functionName}/invocations`, {
       method: 'POST',
       body: JSON.stringify(event),
       signal: AbortSignal.timeout(60_000),

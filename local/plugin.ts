@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import type { DynamoDbLocal } from '../dev/dynamodbLocal';
 import { localDataDir } from '../dev/paths';
-import { assertPortFree, freePort } from '../dev/ports';
+import { assertPortFree, freePort, localUrl } from '../dev/ports';
 import { deployedName, type ResolvedService } from '../dev/service';
 import { invokeThroughOffline, type FirehoseStandIn } from './firehose';
 import { banner, type StartTimes } from './banner';
@@ -322,7 +322,7 @@ export class LocalSystemPlugin {
   private async announceWhenServing(system: LocalSystem): Promise<void> {
     const ports = this.ports as Ports;
     // In legacy mode the list comes from the old service: ask serverless offline itself.
-    const probe = this.legacyListUrl ? `http://127.0.0.1:${ports.offline}/${STAGE}/mysfits` : `${system.info.apiUrl}/mysfits`;
+    const probe = this.legacyListUrl ? `${localUrl(ports.offline)}/${STAGE}/mysfits` : `${system.info.apiUrl}/mysfits`;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && !this.stopping) {
       try {
@@ -460,7 +460,7 @@ export class LocalSystemPlugin {
       // Without the system there is no Cognito to check a token with: a signed-in click counts as a visitor's.
       userPoolId: ids?.userPoolId ?? 'no-local-pool-yet',
       userPoolClientId: ids?.userPoolClientId ?? 'no-local-pool-yet',
-      cognitoEndpoint: `http://127.0.0.1:${ports.cognito}`,
+      cognitoEndpoint: localUrl(ports.cognito),
       dynamodbEndpoint: db.endpoint,
       firehoseEndpoint: '',
     };

@@ -12,7 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../dev/dynamodbLocal';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../shared/localCredentials';
-import { assertPortFree } from '../dev/ports';
+import { assertPortFree, localUrl } from '../dev/ports';
 import { PORT_SETTINGS, type Ports, type StackInfo } from '../dev/stackInfo';
 import { deliveryStreamProperties, mysfitsTableName, userPoolProperties, type ResolvedService } from '../dev/service';
 import { createTables, renamedTables } from '../dev/tables';
@@ -62,7 +62,7 @@ export function assertJava(): Promise<void> {
 export const resetHint = (dataDir: string) => `\`rm -rf ${dataDir}\` (or \`npm run start:fresh\` for .local/) resets the local data`;
 
 /** The local website's address on its port: the mysfits' pictures are seeded to point at it. */
-export const localSiteUrl = (webPort: number) => `http://127.0.0.1:${webPort}`;
+export const localSiteUrl = (webPort: number) => localUrl(webPort);
 
 /**
  * DynamoDB Local on the data folder's database file, with the service's tables, seeded (pictures on `siteUrl`).
@@ -190,17 +190,16 @@ export async function checkEnvironment(
 
 /** What the system tells of itself (stack.json), once the user pool's ids are known: all else follows from the ports. */
 function stackInfo(ports: Ports, ids: UserPoolIds): StackInfo {
-  const local = (port: number) => `http://127.0.0.1:${port}`;
   return {
-    apiUrl: `${local(ports.api)}/${STAGE}`,
+    apiUrl: `${localUrl(ports.api)}/${STAGE}`,
     websiteUrl: localSiteUrl(ports.web),
     mailboxUrl: `${localSiteUrl(ports.web)}/mailbox`,
     region: LOCAL_REGION,
     userPoolId: ids.userPoolId,
     userPoolClientId: ids.userPoolClientId,
-    cognitoEndpoint: local(ports.cognito),
-    dynamodbEndpoint: local(ports.dynamodb),
-    firehoseEndpoint: local(ports.firehose),
+    cognitoEndpoint: localUrl(ports.cognito),
+    dynamodbEndpoint: localUrl(ports.dynamodb),
+    firehoseEndpoint: localUrl(ports.firehose),
   };
 }
 
@@ -260,7 +259,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
         port: ports.api,
         stage: STAGE,
         legacyUrl: legacyListUrl,
-        apiOrigin: `http://127.0.0.1:${ports.offline}`,
+        apiOrigin: localUrl(ports.offline),
       });
       stoppers.push(() => closeServer(proxy));
     }
