@@ -257,18 +257,15 @@ export class LocalSystemPlugin {
     this.readied = true;
     afterFirstBuild(this.serverless.service, this.root, this.reusedBundles);
     const expected = expectedInfo(this.ports as Ports, this.dataDir);
-    if (expected) {
-      this.pointAt(expected);
-      holdRequestsUntil(this.starting);
-      void this.starting.then(
-        (system) => this.started(system),
-        (error: unknown) => this.failedToStart(error),
-      );
-    } else {
-      const system = await this.starting.catch((error: unknown) => this.failedToStart(error));
-      this.started(system);
-    }
+    if (expected) this.pointAt(expected);
+    holdRequestsUntil(this.starting);
+    const up = this.starting.then(
+      (system) => this.started(system),
+      (error: unknown) => this.failedToStart(error),
+    );
     void this.answerUnknownRoutesOnceCreated();
+    // Without the settings ahead, serverless offline starts once the services are up.
+    if (!expected) await up;
   }
 
   /** The functions' settings (where they have one) and the authorizer's, at the local services. */
