@@ -22,7 +22,9 @@ export {
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded when the server starts, not with this module */
 /**
  * The server, its operations and services, loaded when asked for: a moment of the thread, and they bring otplib, an
- * ES module that jest cannot require. Not its KMS service (services/crypto): cognito.ts says why.
+ * ES module that jest cannot require. Not its KMS service (services/crypto): cognito.ts says why. Each require is
+ * spelled out, not looped over a list: esbuild bundles a literal path only (cognitoThread.ts's bundle), and each
+ * keeps its type.
  */
 export function serverParts() {
   return {
